@@ -1,0 +1,244 @@
+"""The orchestrator: read -> script -> synthesise -> assemble and encode -> publish."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import __version__, manifest
+from .audio import SAMPLE_RATE, Pacing, Tags, assemble, encode_mp3, load_pcm
+from .engines import get_engine
+from .errors import InputError
+from .fsutil import clean_stale_parts, content_named, write_atomic
+from .model import BuiltChapter, ChapterScript, Document, GuideScript
+from .publish import cover, feed, transcripts
+from .reader import parse, read_document
+from .script import ScriptOptions, make_script
+from .speech import Lexicon
+from .synth import SpeechCache, default_cache_dir
+
+GUIDE_NAMESPACE = uuid.UUID("6f3b4b7e-2f8a-5c1d-9a57-0d1e5a7c4b21")
+"""UUIDv5 namespace for audioguide's episode guids."""
+
+ProgressFn = Callable[[str, int, int], None]
+"""progress(stage, done, total): called as work is done; the CLI draws bars from it."""
+
+_LANG3 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld", "cy": "cym", "ga": "gle"}
+
+
+@dataclass
+class BuildOptions:
+    """What to build and how."""
+
+    source: Path | None = None
+    """The guide to read; ``None`` builds the bundled example guide."""
+    out: Path | None = None
+    """The output folder; ``None`` means ``output/<guide-slug>``."""
+    engine: str = "pyttsx3"
+    """Speech engine name."""
+    voice: str | None = None
+    """Engine voice id."""
+    rate: int | None = None
+    """Speaking rate in words per minute (engine default when ``None``)."""
+    base_url: str | None = None
+    """Where the build will be published; makes feed URLs absolute."""
+    author: str = "audioguide"
+    """Who publishes the guide (feed author, ID3 artist)."""
+    lexicon: Path | None = None
+    """A user pronunciation lexicon (TOML)."""
+    contents: bool = True
+    """Add a spoken contents chapter."""
+    signposts: bool = True
+    """End each chapter with a spoken signpost to the next."""
+    cache_dir: Path | None = None
+    """Sentence audio cache; ``None`` means the default cache folder."""
+    pacing: Pacing = field(default_factory=Pacing)
+    """Pauses between sentences, paragraphs and headings."""
+
+
+@dataclass
+class BuildResult:
+    """What a build made."""
+
+    out: Path
+    """The output folder."""
+    feed: Path
+    """The feed file."""
+    chapters: list[BuiltChapter]
+    """Every chapter, in order."""
+    warnings: list[str]
+    """Things the user should know (e.g. relative URLs)."""
+    seconds: float
+    """How long the build took."""
+
+
+def example_guide_path() -> Path:
+    """The bundled example guide."""
+    return Path(str(resources.files("audioguide") / "data" / "example-guide.md"))
+
+
+def load_document(source: Path | None) -> Document:
+    """Read ``source`` (or the bundled example guide)."""
+    if source is None:
+        path = example_guide_path()
+        return parse(path.read_text(encoding="utf-8"), "markdown", name=path.name)
+    return read_document(source)
+
+
+def load_script(options: BuildOptions) -> GuideScript:
+    """Read the source and make its speech script."""
+    document = load_document(options.source)
+    lexicon = Lexicon.builtin()
+    if options.lexicon:
+        lexicon = lexicon.merged(Lexicon.load(options.lexicon))
+    return make_script(document, ScriptOptions(
+        contents=options.contents, signposts=options.signposts, engine=options.engine, lexicon=lexicon,
+    ))
+
+
+def _join(base: str | None, rel: str) -> str:
+    return f"{base.rstrip('/')}/{rel}" if base else rel
+
+
+def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
+    """Build the guide: audio chapters, transcripts, cover, feed and manifest.
+
+    Files are replaced atomically and the feed and manifest are written last, so an interrupted
+    build leaves the previous build whole.
+    """
+    started = time.monotonic()
+    warnings: list[str] = []
+    script = load_script(options)
+    out = Path(options.out) if options.out else Path("output") / script.slug
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; give a folder for the build with --out.")
+    clean_stale_parts(out)
+    previous = manifest.load(out) or {}
+    old_dates = {c.get("sha256"): c.get("pub_date") for c in previous.get("chapters", []) if isinstance(c, dict)}
+
+    engine = get_engine(options.engine, options.voice, options.rate, script.language)
+    cache = SpeechCache(options.cache_dir or default_cache_dir())
+    speeches = [u.speech for ch in script.chapters for u in ch.utterances]
+    unique = list(dict.fromkeys(speeches))
+    report = (lambda d, t: progress("Synthesising speech", d, t)) if progress else None
+    paths = dict(zip(unique, cache.synthesize_all(engine, unique, report), strict=True))
+
+    base = options.base_url
+    if not base:
+        warnings.append(
+            "No --base-url given: the feed uses relative links, which podcast apps cannot follow. "
+            "Give the web address the folder will be published at, or use 'audioguide serve'."
+        )
+    guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
+    now = email.utils.format_datetime(email.utils.localtime().astimezone().replace(microsecond=0))
+
+    built: list[BuiltChapter] = []
+    numbered = [c for c in script.chapters if c.kind == "chapter"]
+    for index, chapter in enumerate(script.chapters, 1):
+        if progress:
+            progress("Making chapters", index - 1, len(script.chapters))
+        built.append(_make_chapter(chapter, script, options, paths, out, len(numbered), guide_id, old_dates, now))
+    if progress:
+        progress("Making chapters", len(script.chapters), len(script.chapters))
+
+    cover_rel = "cover.png"
+    write_atomic(out / cover_rel, cover.cover_png(script.title))
+    podcast = _podcast(script, built, options, guide_id, cover_rel)
+    # The feed and the manifest go last: until they are replaced, the old ones point at old files.
+    meta = {
+        "title": script.title, "slug": script.slug, "language": script.language, "author": options.author,
+        "engine": options.engine, "engine_identity": engine.identity(), "voice": options.voice,
+        "base_url": base, "feed": "feed.xml", "cover": cover_rel, "generator": f"audioguide {__version__}",
+    }
+    write_atomic(out / "feed.xml", feed.render(podcast, generator=f"audioguide {__version__}"))
+    write_atomic(out / "manifest.json", manifest.render(meta, built))
+    _remove_unreferenced(out, built)
+    return BuildResult(out=out, feed=out / "feed.xml", chapters=built, warnings=warnings,
+                       seconds=time.monotonic() - started)
+
+
+def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
+                  out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
+                  now: str) -> BuiltChapter:
+    pcm_parts = [load_pcm(paths[u.speech]) for u in chapter.utterances]
+    pcm, timings = assemble(pcm_parts, chapter.utterances, options.pacing)
+    duration = len(pcm) / 2 / SAMPLE_RATE
+    title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"
+    tags = Tags(title=title, album=script.title, artist=options.author, track=max(chapter.number, 0) or 0,
+                total=total, language=_LANG3.get(script.language.split("-")[0], "und"))
+    stem = ""
+
+    def name_for(tmp: Path) -> str:
+        nonlocal stem, digest, size
+        data = tmp.read_bytes()
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        stem = f"{chapter.number:02d}-{chapter.slug}-{digest[:10]}"
+        return f"{stem}.mp3"
+
+    digest, size = "", 0
+    with content_named(out / "audio", name_for) as tmp:
+        encode_mp3(pcm, tmp, tags)
+    built = BuiltChapter(
+        script=chapter, audio=f"audio/{stem}.mp3", duration=duration, bytes=size, sha256=digest,
+        timings=timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),
+        pub_date=str(old_dates.get(digest) or now),
+    )
+    files = {
+        "vtt": (f"audio/{stem}.vtt", transcripts.webvtt(built)),
+        "srt": (f"audio/{stem}.srt", transcripts.srt(built)),
+        "html": (f"audio/{stem}.html", transcripts.html_transcript(built, script.title, script.language)),
+        "chapters": (f"audio/{stem}.chapters.json", transcripts.chapters_json(built)),
+    }
+    for role, (rel, text) in files.items():
+        write_atomic(out / rel, text)
+        built.extra_files[role] = rel
+    return built
+
+
+def _podcast(script: GuideScript, built: list[BuiltChapter], options: BuildOptions, guide_id: uuid.UUID,
+             cover_rel: str) -> feed.Podcast:
+    base = options.base_url
+    feed_url = _join(base, "feed.xml") if base else None
+    chapter_titles = ", ".join(c.script.title for c in built if c.script.kind == "chapter")
+    podcast = feed.Podcast(
+        title=script.title,
+        description=f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
+        language=script.language, author=options.author, link=_join(base, "index.html") if base else "index.html",
+        image_url=_join(base, cover_rel), guid=feed.podcast_guid(feed_url) if feed_url else str(guide_id),
+        self_url=feed_url,
+    )
+    lang = script.language
+    for chapter in built:
+        rel = chapter.extra_files
+        podcast.episodes.append(feed.Episode(
+            title=chapter.script.title if chapter.script.kind == "chapter" else f"Contents of {script.title}",
+            description=chapter.script.summary or chapter.script.title,
+            guid=chapter.guid, pub_date=chapter.pub_date,
+            media=feed.Media(url=_join(base, chapter.audio), bytes=chapter.bytes, duration=chapter.duration),
+            number=chapter.script.number if chapter.script.kind == "chapter" else None,
+            episode_type="full" if chapter.script.kind == "chapter" else "trailer",
+            transcripts=(
+                feed.Transcript(_join(base, rel["vtt"]), "text/vtt", lang, "captions"),
+                feed.Transcript(_join(base, rel["srt"]), "application/x-subrip", lang, "captions"),
+                feed.Transcript(_join(base, rel["html"]), "text/html", lang),
+            ),
+            chapters_url=_join(base, rel["chapters"]),
+            chapter_marks=tuple((start, title) for title, start in transcripts.subsection_starts(chapter)),
+        ))
+    return podcast
+
+
+def _remove_unreferenced(out: Path, built: list[BuiltChapter]) -> None:
+    """Delete chapter files of earlier builds that the new manifest no longer names."""
+    keep = {out / c.audio for c in built} | {out / p for c in built for p in c.extra_files.values()}
+    audio_dir = out / "audio"
+    if audio_dir.is_dir():
+        for path in audio_dir.iterdir():
+            if path.is_file() and path not in keep:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,242 @@
+"""The command line: parse options, call the library, turn its errors into one clear line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from . import __version__
+from .errors import AudioguideError
+
+app = typer.Typer(
+    name="audioguide",
+    help=(
+        "Turn written health guidance into accessible audio: narrated chapters, a podcast feed "
+        "with transcripts, and more.\n\nRun 'audioguide build' with no arguments to build the "
+        "bundled example guide into output/."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEBUG = {"on": False}
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """One line and a non-zero exit for every failure; a traceback only with --debug."""
+    try:
+        yield
+    except AudioguideError as exc:
+        if DEBUG["on"]:
+            raise
+        _err(f"Error: {exc}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # the promise is: never a traceback
+        if DEBUG["on"]:
+            raise
+        _err(f"Error: something unexpected went wrong ({type(exc).__name__}: {exc}). "
+             "Run again with --debug for details, and please report it.")
+        raise typer.Exit(70) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"audioguide {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    """audioguide command line."""
+    DEBUG["on"] = debug
+
+
+SourceArg = Annotated[Optional[Path], typer.Argument(
+    help="The guide to read: a .txt, .md or .html file. Leave it out for the bundled example guide.",
+    show_default=False)]
+
+
+def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    """A progress callback drawing rich bars on stderr, and a function to close them."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=False, disable=not console.is_terminal)
+    tasks: dict[str, Any] = {}
+    bars.start()
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    return update, bars.stop
+
+
+@app.command()
+def build(
+    source: SourceArg = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder. Default: output/<guide-name>/.")] = None,
+    engine: Annotated[str, typer.Option("--engine", "-e", help="Speech engine: pyttsx3 (offline, default) or gtts (online). See 'audioguide engines'.")] = "pyttsx3",
+    voice: Annotated[Optional[str], typer.Option("--voice", help="Voice id for the engine. See 'audioguide voices'.")] = None,
+    rate: Annotated[Optional[int], typer.Option("--rate", min=80, max=400, help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.")] = None,
+    author: Annotated[str, typer.Option("--author", help="Who publishes the guide; shown in podcast apps.")] = "audioguide",
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations: word = \"respelling\".")] = None,
+    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Start with a spoken list of chapters.")] = True,
+    signposts: Annotated[bool, typer.Option("--signposts/--no-signposts", help="End each chapter by saying which chapter comes next.")] = True,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where synthesised sentences are kept between builds.")] = None,
+) -> None:
+    """Build narrated MP3 chapters, transcripts and a podcast feed from a guide."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    options = BuildOptions(source=source, out=out, engine=engine, voice=voice, rate=rate,
+                           base_url=base_url, author=author, lexicon=lexicon, contents=contents,
+                           signposts=signposts, cache_dir=cache_dir)
+    with _friendly_errors():
+        update, stop = _progress()
+        try:
+            result = run_build(options, progress=update)
+        finally:
+            stop()
+        for warning in result.warnings:
+            _err(f"Warning: {warning}")
+        minutes = sum(c.duration for c in result.chapters) / 60
+        typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
+        typer.echo(f"Podcast feed: {result.feed}")
+
+
+@app.command()
+def sections(
+    source: SourceArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of an outline.")] = False,
+) -> None:
+    """Show the chapters and subsections a build would narrate, without making audio."""
+    from .build import load_document
+    from .fsutil import unique_slugs
+    from .speech import split_sentences
+
+    with _friendly_errors():
+        document = load_document(source)
+        slugs = unique_slugs([s.title for s in document.sections])
+        rows = [
+            {"title": s.title, "level": s.level, "slug": slug,
+             "words": sum(len(p.split()) for p in s.paragraphs),
+             "sentences": sum(len(split_sentences(p)) for p in s.paragraphs)}
+            for s, slug in zip(document.sections, slugs, strict=True)
+        ]
+        if as_json:
+            payload = {"title": document.title,
+                       "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows]}
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        typer.echo(document.title or "(untitled guide)")
+        chapter = 0
+        for row in rows:
+            if row["level"] <= 1:
+                chapter += 1
+                typer.echo(f"  {chapter}. {row['title']}  ({row['words']} words)")
+            else:
+                typer.echo(f"       - {row['title']}  ({row['words']} words)")
+
+
+@app.command()
+def script(
+    source: SourceArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
+    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
+    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
+    signposts: Annotated[bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")] = True,
+) -> None:
+    """Print exactly what each chapter will say, for proofreading."""
+    from .build import BuildOptions, load_script
+
+    with _friendly_errors():
+        guide = load_script(BuildOptions(source=source, engine=engine, lexicon=lexicon,
+                                         contents=contents, signposts=signposts))
+        if as_json:
+            payload = {
+                "title": guide.title, "language": guide.language,
+                "chapters": [
+                    {"number": c.number, "kind": c.kind, "title": c.title, "slug": c.slug,
+                     "subsections": list(c.subsections),
+                     "utterances": [{"kind": u.kind, "text": u.text, "speech": u.speech,
+                                     "pause_after": u.pause_after} for u in c.utterances]}
+                    for c in guide.chapters
+                ],
+            }
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        for chapter in guide.chapters:
+            label = "Contents" if chapter.kind == "contents" else f"Chapter {chapter.number}: {chapter.title}"
+            typer.echo(f"=== {label}")
+            for u in chapter.utterances:
+                typer.echo(f"  {u.speech}")
+            typer.echo("")
+
+
+@app.command()
+def engines() -> None:
+    """List the speech engines, whether each works here, and why not."""
+    from .engines import ENGINES, engine_names
+
+    with _friendly_errors():
+        for name in engine_names():
+            cls = ENGINES[name]
+            reason = cls.unavailable_reason()
+            state = "available" if reason is None else "not available"
+            where = "offline" if cls.offline else "online"
+            typer.echo(f"{name:8} {state:14} {where:8} {cls.summary}")
+            if reason:
+                typer.echo(f"{'':8} why not: {reason}")
+
+
+@app.command()
+def voices(
+    engine: Annotated[str, typer.Option("--engine", "-e", help="Engine whose voices to list.")] = "pyttsx3",
+    language: Annotated[Optional[str], typer.Option("--language", "-l", help="Only voices for this language, e.g. en.")] = None,
+) -> None:
+    """List the voices an engine offers; pass one to 'build --voice'."""
+    from .engines import get_engine
+
+    with _friendly_errors():
+        found = get_engine(engine).voices()
+        if language:
+            found = [v for v in found if any(lang.lower().startswith(language.lower()) for lang in v.languages)]
+        for v in found:
+            typer.echo(f"{v.id:28} {v.name}  [{', '.join(v.languages)}]")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app(prog_name="audioguide")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

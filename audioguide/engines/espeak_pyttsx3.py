@@ -1,0 +1,160 @@
+"""The default engine: pyttsx3, offline, using espeak-ng on Linux and the system voices elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import EngineError
+from . import Voice, register
+
+DEFAULT_RATE = 165
+"""Words per minute: a little slower than espeak-ng's 175-200, for listeners who tire easily."""
+
+_LOCK = threading.Lock()
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """pyttsx3's espeak driver prints "Audio saved to ..." on file descriptor 1; silence it."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _wav_complete(path: Path) -> bool:
+    """True once ``path`` holds a whole WAV file (its RIFF size matches the file's size)."""
+    try:
+        data_size = path.stat().st_size
+        if data_size < 44:
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+        if head[:4] != b"RIFF":
+            return data_size > 0 and head[:4] in (b"FORM",)  # AIFF from macOS voices
+        riff = int.from_bytes(head[4:8], "little")
+        return riff + 8 == data_size or riff in (0, 0xFFFFFFFF, 0x7FFFFFFF) and data_size > 44
+    except OSError:
+        return False
+
+
+@register
+class Pyttsx3Engine:
+    """pyttsx3: espeak-ng on Linux, NSSpeechSynthesizer on macOS, SAPI5 on Windows."""
+
+    name: ClassVar[str] = "pyttsx3"
+    summary: ClassVar[str] = "Offline voice through pyttsx3 (espeak-ng on Linux, system voices on macOS/Windows)."
+    offline: ClassVar[bool] = True
+
+    _engine: ClassVar[Any] = None
+
+    def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en") -> None:
+        self.voice = voice
+        self.rate = rate or DEFAULT_RATE
+        self.language = language
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        try:
+            import pyttsx3  # noqa: F401
+        except ImportError:
+            return "the pyttsx3 package is not installed. Run: pip install pyttsx3"
+        try:
+            cls._driver()
+        except Exception as exc:  # pyttsx3 raises many kinds when no speech back end exists
+            if sys.platform.startswith("linux"):
+                return ("espeak-ng is not installed. Run: sudo apt-get install espeak-ng "
+                        f"(pyttsx3 said: {exc})")
+            return f"pyttsx3 could not start a system voice ({exc})."
+        return None
+
+    @classmethod
+    def _driver(cls) -> Any:
+        if cls._engine is None:
+            import pyttsx3
+
+            with _quiet_stdout():
+                engine = pyttsx3.init()
+            engine.connect("finished-utterance", cls._on_finished)
+            cls._engine = engine
+        return cls._engine
+
+    _finished: ClassVar[list[int]] = [0]
+    """How many finished-utterance events pyttsx3 has sent (its espeak driver sends no names)."""
+
+    @classmethod
+    def _on_finished(cls, name: str | None = None, completed: bool = True) -> None:
+        cls._finished[0] += 1
+
+    def voices(self) -> list[Voice]:
+        engine = self._driver()
+        out: list[Voice] = []
+        for v in engine.getProperty("voices") or []:
+            langs = tuple(
+                lang.decode("utf-8", "replace") if isinstance(lang, bytes) else str(lang)
+                for lang in (getattr(v, "languages", None) or [])
+            )
+            out.append(Voice(id=str(v.id), name=str(getattr(v, "name", v.id)), languages=langs))
+        return out
+
+    def _voice_id(self) -> str | None:
+        if self.voice:
+            known = {v.id: v for v in self.voices()}
+            by_name = {v.name.lower(): v for v in self.voices()}
+            if self.voice in known:
+                return self.voice
+            if self.voice.lower() in by_name:
+                return by_name[self.voice.lower()].id
+            raise EngineError(
+                f"pyttsx3 has no voice called '{self.voice}'. See the list with: audioguide voices"
+            )
+        return None
+
+    def identity(self) -> str:
+        import pyttsx3
+
+        version = getattr(pyttsx3, "__version__", "?")
+        return f"pyttsx3/{version}/{sys.platform}/{self.voice or 'default'}/{self.rate}"
+
+    def synthesize(self, text: str, dest: Path) -> None:
+        dest = Path(dest)
+        with _LOCK:
+            engine = self._driver()
+            voice_id = self._voice_id()
+            if voice_id:
+                engine.setProperty("voice", voice_id)
+            engine.setProperty("rate", self.rate)
+            dest.unlink(missing_ok=True)
+            before = self._finished[0]
+            with _quiet_stdout():
+                engine.save_to_file(text, str(dest))
+                engine.runAndWait()
+                # The first runAndWait() can return before the file is written: wait for the
+                # finished-utterance event and a complete file (the driver prints as it finishes).
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    if self._finished[0] > before and _wav_complete(dest):
+                        break
+                    time.sleep(0.005)
+                else:
+                    if not _wav_complete(dest):
+                        raise EngineError("pyttsx3 did not finish writing its audio within 30 seconds.")

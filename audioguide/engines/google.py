@@ -1,0 +1,85 @@
+"""The online engine: Google's voice through gTTS. Needs the internet."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import EngineError
+from . import Voice, register
+
+OFFLINE_MESSAGE = (
+    "The gtts engine needs the internet and Google's speech service can't be reached; "
+    "build offline with --engine pyttsx3 instead."
+)
+
+
+@register
+class GttsEngine:
+    """gTTS: Google Translate's voice, online only."""
+
+    name: ClassVar[str] = "gtts"
+    summary: ClassVar[str] = "Google's online voice through gTTS (needs the internet)."
+    offline: ClassVar[bool] = False
+
+    def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en",
+                 session: Any = None) -> None:
+        self.language = (language or "en").split("-")[0]
+        # voice picks Google's regional accent: a top-level domain such as "co.uk" or "com".
+        self.tld = voice or "co.uk"
+        self.slow = bool(rate and rate < 120)
+        self.session = session
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        try:
+            import gtts  # noqa: F401
+        except ImportError:
+            return "the gTTS package is not installed. Run: pip install gTTS"
+        return None
+
+    def voices(self) -> list[Voice]:
+        accents = {"co.uk": "British English", "com": "American English", "com.au": "Australian English",
+                   "ca": "Canadian English", "co.in": "Indian English", "ie": "Irish English",
+                   "co.za": "South African English"}
+        return [Voice(tld, name, ("en",)) for tld, name in accents.items()]
+
+    def identity(self) -> str:
+        return f"gtts/{self.language}/{self.tld}/{'slow' if self.slow else 'normal'}"
+
+    def fetch_mp3(self, text: str) -> bytes:
+        """Ask Google for ``text`` as MP3 bytes, or raise :class:`EngineError` in plain words."""
+        from gtts import gTTS, gTTSError
+
+        try:
+            tts = gTTS(text=text, lang=self.language, tld=self.tld, slow=self.slow)
+            buffer = io.BytesIO()
+            tts.write_to_fp(buffer)
+        except gTTSError as exc:
+            message = str(exc).lower()
+            if "connection" in message or "failed to connect" in message or "timeout" in message:
+                raise EngineError(OFFLINE_MESSAGE) from exc
+            raise EngineError(f"Google's speech service refused the request ({exc}).") from exc
+        except (OSError, ValueError) as exc:
+            raise EngineError(OFFLINE_MESSAGE) from exc
+        except Exception as exc:  # requests' ConnectionError and friends
+            if type(exc).__module__.startswith(("requests", "urllib3")):
+                raise EngineError(OFFLINE_MESSAGE) from exc
+            raise
+        data = buffer.getvalue()
+        if not data:
+            raise EngineError("Google's speech service sent back no audio.")
+        return data
+
+    def synthesize(self, text: str, dest: Path) -> None:
+        mp3 = self.fetch_mp3(text)
+        result = subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-f", "mp3", "-i", "pipe:0", "-ac", "1",
+             "-ar", "24000", "-f", "wav", "-y", str(dest)],
+            input=mp3, capture_output=True, check=False,
+        )
+        if result.returncode != 0:
+            Path(dest).unlink(missing_ok=True)
+            raise EngineError("The audio Google sent could not be decoded.")

@@ -1,0 +1,1 @@
+"""Publishers: everything a build writes besides the audio (feed, transcripts, cover, page...)."""

@@ -1,0 +1,212 @@
+"""The podcast feed, modelled as podcast / episode / media, with XML only at the edge."""
+
+from __future__ import annotations
+
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+"""The Podcasting 2.0 namespace. The spec names https://podcastindex.org/namespace/1.0 and says
+clients must treat this GitHub address as identical; gPodder's podcastparser knows only this one."""
+ATOM = "http://www.w3.org/2005/Atom"
+PSC = "http://podlove.org/simple-chapters"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""The UUIDv5 namespace the Podcasting 2.0 spec fixes for podcast:guid."""
+
+for _prefix, _uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM), ("psc", PSC),
+                      ("content", CONTENT)):
+    ET.register_namespace(_prefix, _uri)
+
+
+def podcast_guid(feed_url: str) -> str:
+    """podcast:guid as the namespace defines it: UUIDv5 of the feed URL without scheme or end slash."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+@dataclass(frozen=True)
+class Media:
+    """An episode's audio file."""
+
+    url: str
+    """Where podcast apps download it."""
+    bytes: int
+    """Exact size of the file."""
+    duration: float
+    """Length in seconds."""
+    type: str = "audio/mpeg"
+    """MIME type."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A transcript file of an episode."""
+
+    url: str
+    """Where it is."""
+    type: str
+    """MIME type: text/vtt, application/x-subrip or text/html."""
+    language: str
+    """Language tag."""
+    rel: str | None = None
+    """"captions" for timed captions."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One feed item: a chapter of the guide."""
+
+    title: str
+    """Item title."""
+    description: str
+    """A short description of the chapter."""
+    guid: str
+    """Stable identity across rebuilds."""
+    pub_date: str
+    """RFC 2822 date."""
+    media: Media
+    """The audio."""
+    number: int | None = None
+    """itunes:episode, or None for the contents (trailer)."""
+    episode_type: str = "full"
+    """itunes:episodeType: full, trailer or bonus."""
+    transcripts: tuple[Transcript, ...] = ()
+    """Transcript files."""
+    chapters_url: str | None = None
+    """Podcasting 2.0 JSON chapters file."""
+    chapter_marks: tuple[tuple[float, str], ...] = ()
+    """(start seconds, title) for Podlove Simple Chapters."""
+
+
+@dataclass(frozen=True)
+class Podcast:
+    """The feed's channel."""
+
+    title: str
+    """The guide's title."""
+    description: str
+    """What the guide covers."""
+    language: str
+    """Language tag."""
+    author: str
+    """Who publishes the guide."""
+    link: str
+    """A web page for the guide (the listening page)."""
+    image_url: str
+    """Square cover art."""
+    guid: str
+    """podcast:guid."""
+    self_url: str | None = None
+    """The feed's own absolute URL."""
+    locked: bool = False
+    """podcast:locked: refuse imports into other hosting platforms."""
+    owner_name: str | None = None
+    """itunes:owner name."""
+    owner_email: str | None = None
+    """itunes:owner email."""
+    category: tuple[str, str] = ("Health & Fitness", "Medicine")
+    """Apple category and subcategory."""
+    episodes: list[Episode] = field(default_factory=list)
+    """Items in listening order."""
+
+
+def _duration(seconds: float) -> str:
+    total = round(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def _npt(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: xml_safe(v) for k, v in attrs.items()})
+    el.text = xml_safe(text)
+    return el
+
+
+def render(podcast: Podcast, generator: str = "audioguide") -> bytes:
+    """The feed as UTF-8 RSS 2.0 bytes; the same podcast always gives the same bytes."""
+    rss = ET.Element("rss", {"version": "2.0"})
+    # Declare every namespace on the root even when unused, so the output never varies.
+    rss.set("xmlns:itunes", ITUNES)
+    rss.set("xmlns:podcast", PODCAST)
+    rss.set("xmlns:atom", ATOM)
+    rss.set("xmlns:psc", PSC)
+    rss.set("xmlns:content", CONTENT)
+    ch = ET.SubElement(rss, "channel")
+    _text(ch, "title", podcast.title)
+    _text(ch, "link", podcast.link)
+    _text(ch, "description", podcast.description)
+    _text(ch, "language", podcast.language)
+    _text(ch, "generator", generator)
+    if podcast.self_url:
+        ET.SubElement(ch, "atom:link", {"href": podcast.self_url, "rel": "self", "type": "application/rss+xml"})
+    _text(ch, "itunes:author", podcast.author)
+    _text(ch, "itunes:summary", podcast.description)
+    ET.SubElement(ch, "itunes:image", {"href": podcast.image_url})
+    image = ET.SubElement(ch, "image")
+    _text(image, "url", podcast.image_url)
+    _text(image, "title", podcast.title)
+    _text(image, "link", podcast.link)
+    top = ET.SubElement(ch, "itunes:category", {"text": podcast.category[0]})
+    ET.SubElement(top, "itunes:category", {"text": podcast.category[1]})
+    _text(ch, "itunes:explicit", "false")
+    _text(ch, "itunes:type", "serial")
+    if podcast.owner_name or podcast.owner_email:
+        owner = ET.SubElement(ch, "itunes:owner")
+        if podcast.owner_name:
+            _text(owner, "itunes:name", podcast.owner_name)
+        if podcast.owner_email:
+            _text(owner, "itunes:email", podcast.owner_email)
+    _text(ch, "podcast:guid", podcast.guid)
+    _text(ch, "podcast:locked", "yes" if podcast.locked else "no")
+    _text(ch, "podcast:medium", "podcast")
+
+    for ep in podcast.episodes:
+        item = ET.SubElement(ch, "item")
+        _text(item, "title", ep.title)
+        _text(item, "itunes:title", ep.title)
+        _text(item, "description", ep.description)
+        _text(item, "itunes:summary", ep.description)
+        ET.SubElement(item, "enclosure", {"url": xml_safe(ep.media.url), "length": str(ep.media.bytes), "type": ep.media.type})
+        _text(item, "guid", ep.guid, isPermaLink="false")
+        _text(item, "pubDate", ep.pub_date)
+        _text(item, "itunes:duration", _duration(ep.media.duration))
+        _text(item, "itunes:episodeType", ep.episode_type)
+        if ep.number is not None:
+            _text(item, "itunes:episode", str(ep.number))
+        _text(item, "itunes:explicit", "false")
+        for t in ep.transcripts:
+            attrs = {"url": t.url, "type": t.type, "language": t.language}
+            if t.rel:
+                attrs["rel"] = t.rel
+            ET.SubElement(item, "podcast:transcript", attrs)
+        if ep.chapters_url:
+            ET.SubElement(item, "podcast:chapters", {"url": ep.chapters_url, "type": "application/json+chapters"})
+        if ep.chapter_marks:
+            psc = ET.SubElement(item, "psc:chapters", {"version": "1.2"})
+            for start, title in ep.chapter_marks:
+                ET.SubElement(psc, "psc:chapter", {"start": _npt(start), "title": xml_safe(title)})
+    ET.indent(rss, space="  ")
+    body = ET.tostring(rss, encoding="unicode", xml_declaration=False)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")

@@ -1,0 +1,96 @@
+"""Transcripts and chapter lists timed from the synthesised audio."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from ..model import BuiltChapter
+
+
+def _stamp(seconds: float, sep: str) -> str:
+    ms = max(0, round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _cue_text(text: str) -> str:
+    # A cue may not contain "-->" or a blank line; & and < must be escaped in WebVTT.
+    text = " ".join(text.replace("-->", "→").split())
+    return text
+
+
+def webvtt(chapter: BuiltChapter) -> str:
+    """A WebVTT file with one cue per sentence."""
+    lines = ["WEBVTT", ""]
+    for i, (utterance, timing) in enumerate(zip(chapter.script.utterances, chapter.timings, strict=True), 1):
+        lines.append(f"s{i}")
+        lines.append(f"{_stamp(timing.start, '.')} --> {_stamp(timing.end, '.')}")
+        lines.append(html.escape(_cue_text(utterance.text), quote=False))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def srt(chapter: BuiltChapter) -> str:
+    """A SubRip file with one cue per sentence."""
+    lines: list[str] = []
+    for i, (utterance, timing) in enumerate(zip(chapter.script.utterances, chapter.timings, strict=True), 1):
+        lines += [str(i), f"{_stamp(timing.start, ',')} --> {_stamp(timing.end, ',')}", _cue_text(utterance.text), ""]
+    return "\n".join(lines)
+
+
+def subsection_starts(chapter: BuiltChapter) -> list[tuple[str, float]]:
+    """(title, start in seconds) of the chapter itself and each subsection."""
+    marks = [(chapter.script.title, 0.0)]
+    for utterance, timing in zip(chapter.script.utterances, chapter.timings, strict=True):
+        if utterance.kind == "heading" and utterance.subsection is not None:
+            marks.append((chapter.script.subsections[utterance.subsection], timing.start))
+    return marks
+
+
+def chapters_json(chapter: BuiltChapter) -> str:
+    """Podcasting 2.0 JSON chapters (version 1.2.0) of the chapter's subsections."""
+    doc = {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": round(start, 3), "title": title} for title, start in subsection_starts(chapter)
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def html_transcript(chapter: BuiltChapter, guide_title: str, language: str) -> str:
+    """A readable HTML transcript with the chapter and subsection headings."""
+    esc = html.escape
+    body: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            body.append(f"<p>{' '.join(paragraph)}</p>")
+            paragraph.clear()
+
+    for utterance in chapter.script.utterances:
+        if utterance.kind == "announce":
+            continue
+        if utterance.kind == "heading":
+            flush()
+            tag = "h2" if utterance.subsection is not None else None
+            if tag:
+                body.append(f"<{tag}>{esc(utterance.text.rstrip('.'))}</{tag}>")
+            continue
+        paragraph.append(esc(utterance.text))
+        if utterance.pause_after != "sentence":
+            flush()
+    flush()
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(chapter.script.title)} – {esc(guide_title)}</title>\n"
+        "<style>body{font:1.25rem/1.6 system-ui,sans-serif;max-width:40rem;margin:auto;padding:1rem;"
+        "color:#111;background:#fff}h1,h2{line-height:1.2}</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>{esc(chapter.script.title)}</h1>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,225 @@
+"""Pronunciation lexicon: respellings (and optional espeak phonemes) for hard medical words."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import tomllib
+
+from audioguide.errors import InputError
+
+PHONEME_ENGINES = frozenset({"espeak", "espeak-ng"})
+"""Engines that are fed espeak phoneme input ([[...]]). pyttsx3 is not: its espeak driver calls
+espeak_Synth without the espeakPHONEMES flag, so [[...]] would be read out literally."""
+
+_KEY = re.compile(r"^[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)*$")
+_PHONEME_TEXT = re.compile(r"^[^\[\]<>\n]{1,200}$")
+_PHONEME_SPAN = re.compile(r"\[\[[^\[\]]*\]\]")
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    """How to say one word."""
+
+    respell: str
+    """A spelling that engines read correctly, e.g. "myo-sightiss"."""
+    espeak: str | None = None
+    """Optional espeak-ng phoneme input including the brackets, e.g. "[[maI@s'aItIs]]"."""
+
+
+_BUILTIN: dict[str, LexEntry] = {
+    "myositis": LexEntry("myo-sightiss", "[[maI@s'aItIs]]"),
+    "polymyositis": LexEntry("polly-myo-sightiss", "[[p,0limaI@s'aItIs]]"),
+    "dermatomyositis": LexEntry("dermato-myo-sightiss", "[[d,3:m@t@UmaI@s'aItIs]]"),
+    "dysphagia": LexEntry("dis-fay-juh", "[[dIsf'eIdZ@]]"),
+    "dysarthria": LexEntry("dis-arthria", "[[dIs'A:Tri@]]"),
+    "immunoglobulin": LexEntry("immune-oh-globulin", "[[,ImjUnoUgl'0bjUlIn]]"),
+    "immunoglobulins": LexEntry("immune-oh-globulins", "[[,ImjUnoUgl'0bjUlInz]]"),
+    "immunosuppressant": LexEntry("immune-oh-suppressant", "[[,ImjUnoUs@pr'Es@nt]]"),
+    "immunosuppressants": LexEntry("immune-oh-suppressants", "[[,ImjUnoUs@pr'Es@nts]]"),
+    "corticosteroid": LexEntry("corti-co-steroid", "[[k,O:tIkoUst'I@rOId]]"),
+    "corticosteroids": LexEntry("corti-co-steroids", "[[k,O:tIkoUst'I@rOIdz]]"),
+    "prednisolone": LexEntry("pred-nisso-lone", "[[prEdn'Is@l,oUn]]"),
+    "pyridostigmine": LexEntry("pirri-doe-stigmeen", "[[p,IrIdoUst'Igmi:n]]"),
+    "riluzole": LexEntry("ril-yoo-zole", "[[r'IljUz,oUl]]"),
+    "methotrexate": LexEntry("metho-trexate", "[[m,EToUtr'EkseIt]]"),
+    "azathioprine": LexEntry("azza-thigh-oh-preen", "[[,az@T'aIoUpri:n]]"),
+    "physiotherapist": LexEntry("fizzio-therapist", "[[f,IzI2oUT'Er@pIst]]"),
+    "physiotherapists": LexEntry("fizzio-therapists", "[[f,IzI2oUT'Er@pIsts]]"),
+    "physiotherapy": LexEntry("fizzio-therapy", "[[f,IzI2oUT'Er@pi]]"),
+    "inflammatory": LexEntry("in-flamma-tree", "[[Infl'am@t@ri]]"),
+    "biopsy": LexEntry("by-opsee", "[[b'aI0psi]]"),
+    "biopsies": LexEntry("by-opseez", "[[b'aI0psiz]]"),
+    "creatine kinase": LexEntry("kree-a-teen kye-naze", "[[kr'i:@ti:n k'aIneIz]]"),
+    "sialorrhoea": LexEntry("sigh-a-lo-ree-a", "[[s,aI@l@r'i:@]]"),
+    "sialorrhea": LexEntry("sigh-a-lo-ree-a", "[[s,aI@l@r'i:@]]"),
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words (lower case) and how to say them; applied as the last step of speech text."""
+
+    entries: Mapping[str, LexEntry] = field(default_factory=dict)
+    """Lower-case word or phrase -> its entry."""
+
+    @classmethod
+    def builtin(cls) -> Lexicon:
+        """The medical words this project ships with."""
+        return _builtin()
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        """Read a user lexicon ([words] table of a TOML file); InputError if it is unusable."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"The lexicon file {path} does not exist.") from None
+        except OSError as error:
+            raise InputError(f"The lexicon file {path} cannot be read: {error.strerror}.") from None
+        except UnicodeDecodeError:
+            raise InputError(f"The lexicon file {path} is not UTF-8 text.") from None
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"The lexicon file {path} is not valid TOML: {_one_line(str(error))}.") from None
+        return cls(entries=_parse_words(data, path))
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """A lexicon with both sets of entries; other's entries win."""
+        return Lexicon(entries={**self.entries, **other.entries})
+
+    def apply(self, text: str, engine: str) -> str:
+        """Replace known words (whole words, any case, plurals too) with their respellings."""
+        respellings = tuple(sorted({entry.respell for entry in self.entries.values()}))
+        pattern = _matcher(tuple(sorted(self.entries)), respellings)
+        if pattern is None:
+            return text
+        phonemes = engine.lower() in PHONEME_ENGINES
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(1) is not None:
+                return match.group(1)
+            word, suffix = match.group(2), match.group(3) or ""
+            entry = self.entries.get(" ".join(word.lower().split()))
+            if entry is None:
+                return match.group(0)
+            if phonemes and entry.espeak:
+                return _plural_phonemes(entry.espeak) if suffix else entry.espeak
+            return entry.respell + suffix
+
+        return pattern.sub(replace, text)
+
+    def protection_pattern(self) -> re.Pattern[str] | None:
+        """A pattern matching this lexicon's respellings, so other rules leave them alone."""
+        return _protector(tuple(sorted({entry.respell for entry in self.entries.values()})))
+
+    def fingerprint(self) -> str:
+        """A stable sha256 of the entries, for cache keys."""
+        rows = sorted([word, entry.respell, entry.espeak] for word, entry in self.entries.items())
+        return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Lexicon:
+    return Lexicon(entries=MappingProxyType(dict(_BUILTIN)))
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split()).rstrip(".")
+
+
+def _parse_words(data: dict[str, object], path: Path) -> dict[str, LexEntry]:
+    words = data.get("words")
+    if not isinstance(words, dict):
+        raise InputError(f'The lexicon file {path} needs a [words] table, e.g. myositis = "myo-sightiss".')
+    entries: dict[str, LexEntry] = {}
+    for raw_key, value in words.items():
+        key = " ".join(str(raw_key).lower().split())
+        if not _KEY.match(key):
+            raise InputError(f'The lexicon file {path} has an entry "{raw_key}" that is not a word.')
+        entries[key] = _parse_entry(raw_key, value, path)
+    return entries
+
+
+def _parse_entry(key: str, value: object, path: Path) -> LexEntry:
+    where = f'The lexicon entry "{key}" in {path}'
+    if isinstance(value, str):
+        return LexEntry(respell=_check_respell(value, where))
+    if not isinstance(value, dict):
+        raise InputError(f'{where} must be a string or a table such as {{ respell = "..." }}.')
+    unknown = sorted(set(value) - {"respell", "espeak"})
+    if unknown:
+        raise InputError(f"{where} has unknown field {unknown[0]!r}; use respell and espeak.")
+    respell = value.get("respell")
+    espeak = value.get("espeak")
+    if not isinstance(respell, str):
+        raise InputError(f"{where} needs a respell string.")
+    if espeak is not None and not isinstance(espeak, str):
+        raise InputError(f"{where} has an espeak value that is not a string.")
+    return LexEntry(respell=_check_respell(respell, where), espeak=_check_phonemes(espeak, where))
+
+
+def _check_respell(respell: str, where: str) -> str:
+    cleaned = " ".join(respell.split())
+    if not cleaned or not any(ch.isalpha() for ch in cleaned):
+        raise InputError(f"{where} has an empty respelling.")
+    if any(ch in "<>[]{}\\" for ch in cleaned) or not cleaned.isprintable():
+        raise InputError(f"{where} has a respelling with characters an engine cannot say.")
+    return cleaned
+
+
+def _check_phonemes(espeak: str | None, where: str) -> str | None:
+    if espeak is None:
+        return None
+    inner = espeak.strip()
+    if inner.startswith("[[") and inner.endswith("]]"):
+        inner = inner[2:-2]
+    inner = inner.strip()
+    if not inner or not _PHONEME_TEXT.match(inner) or not inner.isprintable():
+        raise InputError(
+            f'{where} has espeak phonemes that are not valid; write them like "[[maI@s\'aItIs]]".'
+        )
+    return f"[[{inner}]]"
+
+
+def _plural_phonemes(espeak: str) -> str:
+    inner = espeak[2:-2].rstrip()
+    last = inner.rstrip(",'")[-1:]
+    if last in {"s", "z", "S", "Z"}:
+        suffix = "Iz"
+    elif last in {"p", "t", "k", "f", "T"}:
+        suffix = "s"
+    else:
+        suffix = "z"
+    return f"[[{inner}{suffix}]]"
+
+
+def _alternatives(texts: tuple[str, ...]) -> str:
+    ordered = sorted(texts, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in text.split()) for text in ordered)
+
+
+@lru_cache(maxsize=32)
+def _matcher(keys: tuple[str, ...], respellings: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Match a key (group 2, plural in group 3), or something to leave alone (group 1)."""
+    if not keys:
+        return None
+    skip = r"\[\[[^\[\]]*\]\]"
+    if respellings:
+        skip += rf"|(?<![\w'’])(?:{_alternatives(respellings)})(?![\w'’])"
+    return re.compile(rf"({skip})|(?<![\w'’])({_alternatives(keys)})(s|es|'s|’s)?(?![\w'’])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def _protector(respellings: tuple[str, ...]) -> re.Pattern[str] | None:
+    worth = [text for text in respellings if text != text.lower() or not re.fullmatch(r"[a-z' -]+", text)]
+    if not worth:
+        return None
+    ordered = sorted(worth, key=len, reverse=True)
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(text) for text in ordered) + r")(?![\w'’])")

@@ -1,0 +1,88 @@
+"""Engines: the real offline voice, and the online voice with its network stubbed."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from audioguide.cli import app
+from audioguide.engines import get_engine
+from audioguide.engines.google import OFFLINE_MESSAGE, GttsEngine
+from audioguide.errors import EngineError
+
+runner = CliRunner()
+
+
+def test_pyttsx3_writes_a_complete_wav_every_time(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    engine = get_engine("pyttsx3")
+    lengths = []
+    for i, text in enumerate(["Hello.", "A somewhat longer sentence to say.", "Hello."]):
+        dest = tmp_path / f"{i}.wav"
+        engine.synthesize(text, dest)
+        with wave.open(str(dest)) as wav:
+            lengths.append(wav.getnframes() / wav.getframerate())
+    assert lengths[0] == pytest.approx(lengths[2], abs=0.01)  # same text, the same length
+    assert lengths[1] > lengths[0] * 2
+    assert 0.2 < lengths[0] < 2.0
+    assert "Audio saved" not in capfd.readouterr().out  # pyttsx3's own print is silenced
+
+
+def test_pyttsx3_rejects_unknown_voice(tmp_path: Path) -> None:
+    engine = get_engine("pyttsx3", voice="no-such-voice")
+    with pytest.raises(EngineError, match="no voice called 'no-such-voice'"):
+        engine.synthesize("Hi.", tmp_path / "x.wav")
+
+
+def _tone_mp3() -> bytes:
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=0.5", "-ac", "1",
+         "-f", "mp3", "pipe:1"], capture_output=True, check=True).stdout
+
+
+def test_gtts_offline_is_one_clear_sentence(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+    from gtts import gTTS
+
+    def no_network(self: object, fp: object) -> None:
+        raise requests.exceptions.ConnectionError("Failed to establish a new connection")
+
+    monkeypatch.setattr(gTTS, "write_to_fp", no_network)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {OFFLINE_MESSAGE}"
+    assert not out.exists() or not any(out.rglob("*.mp3"))
+
+
+def test_gtts_gtts_error_about_connection(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from gtts import gTTS, gTTSError
+
+    def refused(self: object, fp: object) -> None:
+        raise gTTSError("Failed to connect. Probable cause: timeout")
+
+    monkeypatch.setattr(gTTS, "write_to_fp", refused)
+    with pytest.raises(EngineError, match="can't be reached"):
+        GttsEngine().synthesize("Hello.", tmp_path / "a.wav")
+    assert not (tmp_path / "a.wav").exists()
+
+
+def test_gtts_build_with_stubbed_service(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtts import gTTS
+
+    mp3 = _tone_mp3()
+    said: list[str] = []
+
+    def fake_fetch(self: gTTS, fp: object) -> None:
+        said.append(self.text)
+        fp.write(mp3)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(gTTS, "write_to_fp", fake_fetch)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Chapter two of three." in said
+    assert len(list((out / "audio").glob("*.mp3"))) == 4
