@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import importlib
 import time
 import uuid
 from collections.abc import Callable
@@ -60,6 +61,51 @@ class BuildOptions:
     """Sentence audio cache; ``None`` means the default cache folder."""
     pacing: Pacing = field(default_factory=Pacing)
     """Pauses between sentences, paragraphs and headings."""
+    formats: tuple[str, ...] = ()
+    """Extra outputs besides the chapters, feed and listening page: see :data:`FORMATS`."""
+    jobs: int = 0
+    """Synthesis worker processes; 0 means one per CPU core."""
+
+
+@dataclass
+class PublishContext:
+    """What a publisher gets: the finished chapters and where to write."""
+
+    out: Path
+    """The output folder (write atomically, with fsutil.write_atomic / atomic_path)."""
+    script: GuideScript
+    """The speech script."""
+    chapters: list[BuiltChapter]
+    """Every chapter, encoded, with sentence timings."""
+    meta: dict[str, object]
+    """Guide-level facts (title, language, author, base_url, ...), as in manifest.json."""
+    options: BuildOptions
+    """The build's options."""
+
+
+Publisher = Callable[[PublishContext], list[str]]
+"""Writes files for one output format; returns their paths relative to the output folder."""
+
+
+def _publishers() -> dict[str, Publisher]:
+    """Output formats by name. Imported lazily so that a missing optional tool only hurts its format."""
+    found: dict[str, Publisher] = {}
+    for name, module, function in (
+        ("page", "audioguide.publish.page", "publish"),
+        ("daisy", "audioguide.publish.daisy", "publish"),
+        ("epub", "audioguide.publish.epub", "publish"),
+        ("mp3", "audioguide.publish.fullguide", "publish_mp3"),
+        ("m4b", "audioguide.publish.fullguide", "publish_m4b"),
+    ):
+        try:
+            found[name] = getattr(importlib.import_module(module), function)
+        except (ImportError, AttributeError):
+            continue
+    return found
+
+
+FORMATS = ("mp3", "m4b", "daisy", "epub")
+"""Names accepted by ``--formats``: a full-guide MP3 and M4B, a DAISY 2.02 book, an EPUB 3 book."""
 
 
 @dataclass
@@ -149,13 +195,30 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
     cover_rel = "cover.png"
     write_atomic(out / cover_rel, cover.cover_png(script.title))
-    podcast = _podcast(script, built, options, guide_id, cover_rel)
-    # The feed and the manifest go last: until they are replaced, the old ones point at old files.
-    meta = {
+    meta: dict[str, object] = {
         "title": script.title, "slug": script.slug, "language": script.language, "author": options.author,
         "engine": options.engine, "engine_identity": engine.identity(), "voice": options.voice,
         "base_url": base, "feed": "feed.xml", "cover": cover_rel, "generator": f"audioguide {__version__}",
     }
+    publishers = _publishers()
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise InputError(f"Unknown format '{unknown[0]}'. Choose from: {', '.join(FORMATS)}.")
+    outputs: dict[str, list[str]] = {}
+    context = PublishContext(out=out, script=script, chapters=built, meta=meta, options=options)
+    for name in ("page", *options.formats):
+        if name not in publishers:
+            if name == "page":
+                continue
+            raise InputError(f"The {name} format is not available in this installation.")
+        if progress:
+            progress(f"Writing {name}", 0, 1)
+        outputs[name] = publishers[name](context)
+        if progress:
+            progress(f"Writing {name}", 1, 1)
+    meta["outputs"] = outputs
+    podcast = _podcast(script, built, options, guide_id, cover_rel)
+    # The feed and the manifest go last: until they are replaced, the old ones point at old files.
     write_atomic(out / "feed.xml", feed.render(podcast, generator=f"audioguide {__version__}"))
     write_atomic(out / "manifest.json", manifest.render(meta, built))
     _remove_unreferenced(out, built)

@@ -110,14 +110,17 @@ def build(
     contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Start with a spoken list of chapters.")] = True,
     signposts: Annotated[bool, typer.Option("--signposts/--no-signposts", help="End each chapter by saying which chapter comes next.")] = True,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where synthesised sentences are kept between builds.")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).")] = "",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = 0,
 ) -> None:
-    """Build narrated MP3 chapters, transcripts and a podcast feed from a guide."""
+    """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide."""
     from .build import BuildOptions
     from .build import build as run_build
 
     options = BuildOptions(source=source, out=out, engine=engine, voice=voice, rate=rate,
                            base_url=base_url, author=author, lexicon=lexicon, contents=contents,
-                           signposts=signposts, cache_dir=cache_dir)
+                           signposts=signposts, cache_dir=cache_dir, jobs=jobs,
+                           formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()))
     with _friendly_errors():
         update, stop = _progress()
         try:

@@ -80,7 +80,7 @@ def _filter_characters(text: str) -> str:
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]*\w@[\w-]+(?:\.[\w-]+)+")
 _TLDS = "org|com|net|gov|nhs|uk|edu|info|io|co|ac"
-_DOMAIN = re.compile(rf"(?<![\w@.])(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s,;)]*)?", re.IGNORECASE)
+_DOMAIN = re.compile(rf"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s,;)]*)?", re.IGNORECASE)
 _LABELS = {
     "uk": "U K",
     "nhs": "N H S",
@@ -718,13 +718,15 @@ _VOWELS = re.compile(r"[AEIOUY]")
 
 
 def _is_shouting(text: str) -> bool:
-    plain = [
-        word
-        for word in _CAPS_WORD.findall(text)
-        if not (word.isupper() and (word in LETTERS or word in WORDS or not _VOWELS.search(word)))
-    ]
-    caps = [word for word in plain if word.isupper()]
-    return len(caps) >= 3 and len(caps) >= 0.6 * len(plain)
+    """True when most ordinary words are in capitals (acronyms and protected words aside)."""
+    plain: list[str] = []
+    for word in _CAPS_WORD.findall(text):
+        base = word[:-1] if word.endswith("s") and word[:-1].isupper() and len(word) > 2 else word
+        if not (base.isupper() and (base in LETTERS or base in WORDS or not _VOWELS.search(base))):
+            plain.append(word)
+    caps = sum(1 for word in plain if word.isupper())
+    protected = sum(1 for ch in text if _is_placeholder(ch))
+    return caps >= 3 and caps >= 0.6 * (len(plain) + 3 * protected)
 
 
 def _acronyms(text: str) -> str:

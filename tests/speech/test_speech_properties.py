@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +173,25 @@ def test_to_speech_output_has_no_digits_or_brackets(tokens: list[str]) -> None:
     spoken = to_speech(" ".join(tokens) + ".", Lexicon(entries={}))
     assert not any(ch.isdigit() or ch in "()[]" for ch in spoken)
     assert spoken.endswith(".")
+
+
+LONG_INPUTS = [
+    "a" * 10000,
+    "a-" * 5000,
+    "a." * 5000,
+    "1" * 10000,
+    "1," * 5000,
+    "_a" * 5000,
+    "*a" * 5000,
+    "a@" * 5000,
+    "(" * 10000,
+    "IBM e.g. 5-10 mg (see above) [1] http://x.org/a " * 200,
+]
+
+
+@pytest.mark.parametrize("text", LONG_INPUTS, ids=lambda text: repr(text[:6]))
+def test_long_inputs_take_linear_time(text: str) -> None:
+    for function in (to_speech, clean_paragraph, split_sentences, is_debris_line):
+        started = time.perf_counter()
+        function(text)
+        assert time.perf_counter() - started < 2.0, function.__name__
