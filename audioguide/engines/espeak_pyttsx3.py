@@ -51,8 +51,9 @@ def _wav_complete(path: Path) -> bool:
             head = fh.read(12)
         if head[:4] != b"RIFF":
             return data_size > 0 and head[:4] in (b"FORM",)  # AIFF from macOS voices
+        # While espeak-ng writes, the RIFF size field holds a placeholder; it is set at the end.
         riff = int.from_bytes(head[4:8], "little")
-        return riff + 8 == data_size or riff in (0, 0xFFFFFFFF, 0x7FFFFFFF) and data_size > 44
+        return riff + 8 == data_size
     except OSError:
         return False
 

@@ -64,57 +64,10 @@ MIXED: dict[str, str] = {
 """Mixed-case forms with a fixed reading."""
 
 COMMON_CAPS = frozenset(
-    [
-        "A",
-        "I",
-        "AN",
-        "AS",
-        "AT",
-        "BE",
-        "BY",
-        "DO",
-        "GO",
-        "HE",
-        "IF",
-        "IN",
-        "IS",
-        "IT",
-        "ME",
-        "MY",
-        "NO",
-        "OF",
-        "OH",
-        "ON",
-        "OR",
-        "SO",
-        "TO",
-        "UP",
-        "WE",
-        "AND",
-        "THE",
-        "FOR",
-        "ARE",
-        "BUT",
-        "NOT",
-        "YOU",
-        "ALL",
-        "CAN",
-        "HER",
-        "WAS",
-        "ONE",
-        "OUR",
-        "OUT",
-        "HAS",
-        "HIS",
-        "HOW",
-        "WHY",
-        "WHO",
-        "AM",
-        "PM",
-        "US",
-        "IT",
-        "ID",
-    ]
+    (
+        "A I AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF OH ON OR SO TO UP WE AND THE FOR ARE BUT NOT "
+        "YOU ALL CAN HER WAS ONE OUR OUT HAS HIS HOW WHY WHO AM PM US IT ID"
+    ).split()
 )
 """Ordinary words that may appear in capitals; never spelt out unless listed in LETTERS."""
 

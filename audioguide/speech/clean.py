@@ -26,7 +26,8 @@ _DOMAIN_PATH = re.compile(
     re.IGNORECASE,
 )
 _FILE_PATH = re.compile(
-    r"(?:\b[A-Za-z]:\\[^\s]*|(?<![\w/])(?:~|\.{1,2})?/(?:[\w.-]+/)*[\w.-]+"
+    r"(?:\b[A-Za-z]:\\[^\s]*|(?<![\w/])(?:~|\.{1,2})?/(?:[\w.-]+/)+[\w.-]*\w"
+    r"|(?<![\w/])/[\w-]+\.[A-Za-z0-9]{2,4}"
     r"|(?<![\w/.-])[\w-]+(?:/[\w-]+)*\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|csv|jpe?g|png|gif|svg|webp|mp3|mp4|zip|html?|php|aspx?))"
     r"(?![\w/])",
     re.IGNORECASE,
@@ -64,63 +65,12 @@ _DANGLING_MID = re.compile(
 )
 _BEFORE_CONJUNCTION = re.compile(rf"\b({_LINK_NOUNS})(?=\s+(?:or|and)\b)", re.IGNORECASE)
 _KEEP_BEFORE = frozenset(
-    [
-        "so",
-        "carry",
-        "carried",
-        "keep",
-        "kept",
-        "going",
-        "go",
-        "went",
-        "later",
-        "move",
-        "hold",
-        "put",
-        "turn",
-        "switch",
-        "rely",
-        "depend",
-        "focus",
-        "based",
-        "take",
-        "catch",
-        "come",
-        "try",
-        "log",
-        "sign",
-        "pass",
-        "get",
-        "early",
-        "then",
-        "now",
-        "from",
-        "onwards",
-        "act",
-        "build",
-        "draw",
-        "hang",
-        "count",
-        "good",
-        "bad",
-        "better",
-        "best",
-        "worse",
-        "worst",
-        "look",
-        "looked",
-        "looking",
-        "aim",
-        "aimed",
-        "aiming",
-        "arrive",
-        "arrived",
-        "where",
-        "stay",
-        "laugh",
-        "at",
-        "on",
-    ]
+    (
+        "so carry carried keep kept going go went later move hold put turn switch rely depend focus based "
+        "take catch come try log sign pass get early then now from onwards act build draw hang count good "
+        "bad better best worse worst look looked looking aim aimed aiming arrive arrived where stay laugh "
+        "at on"
+    ).split()
 )
 _END = re.compile(r"(?:^|\s)(\S+)\s+(at|on|via|here\s*:|:)\s*[.,;:]*$", re.IGNORECASE)
 _END_VERB = re.compile(

@@ -14,20 +14,7 @@ Rule = tuple["re.Pattern[str]", "str | Callable[[re.Match[str]], str]"]
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _DASH = r"\s*(?:-|–|—|to)\s*"
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = ("January February March April May June July August September October November December").split()
 _MONTH_NAMES = {name.lower(): name for name in _MONTHS}
 _MONTH_NAMES.update({name[:3].lower(): name for name in _MONTHS if name != "May"} | {"sept": "September"})
 _MONTH = r"(?:" + "|".join(_MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
@@ -149,12 +136,12 @@ _ABBREVIATIONS: list[Rule] = [
 
 
 _TITLES: list[Rule] = [
-    _rule(r"<L>Dr<R>[\s.,;:]*(?=[A-Z])", "Doctor "),
-    _rule(r"<L>Drs<R>[\s.,;:]*(?=[A-Z])", "Doctors "),
-    _rule(r"<L>Prof<R>[\s.,;:]*(?=[A-Z])", "Professor "),
-    _rule(r"<L>Mrs<R>[\s.,;:]*(?=[A-Z])", "Missus "),
-    _rule(r"<L>Mr<R>[\s.,;:]*(?=[A-Z])", "Mister "),
-    _rule(r"<L>Ms<R>[\s.,;:]*(?=[A-Z])", "Miz "),
+    _rule(r"<L>Dr<R>[\s.,;:-]*(?=[A-Z])", "Doctor "),
+    _rule(r"<L>Drs<R>[\s.,;:-]*(?=[A-Z])", "Doctors "),
+    _rule(r"<L>Prof<R>[\s.,;:-]*(?=[A-Z])", "Professor "),
+    _rule(r"<L>Mrs<R>[\s.,;:-]*(?=[A-Z])", "Missus "),
+    _rule(r"<L>Mr<R>[\s.,;:-]*(?=[A-Z])", "Mister "),
+    _rule(r"<L>Ms<R>[\s.,;:-]*(?=[A-Z])", "Miz "),
 ]
 """Titles before a name; applied once stray symbols are gone ("Dr $ Smith" settles at once)."""
 
@@ -442,81 +429,19 @@ def _range(match: re.Match[str]) -> str:
 
 
 _COUNT_NOUNS = frozenset(
-    [
-        "people",
-        "patients",
-        "adults",
-        "children",
-        "men",
-        "women",
-        "participants",
-        "cases",
-        "deaths",
-        "births",
-        "members",
-        "volunteers",
-        "staff",
-        "doctors",
-        "nurses",
-        "families",
-        "carers",
-        "words",
-        "steps",
-        "times",
-        "miles",
-        "metres",
-        "meters",
-        "calories",
-        "units",
-        "tablets",
-        "doses",
-        "hours",
-        "minutes",
-        "days",
-        "weeks",
-        "months",
-        "years",
-        "pounds",
-        "dollars",
-        "euros",
-        "things",
-        "items",
-        "questions",
-        "responses",
-        "families",
-        "homes",
-        "households",
-        "sufferers",
-        "trials",
-        "studies",
-        "papers",
-        "letters",
-        "calls",
-        "visits",
-        "admissions",
-        "beds",
-    ]
+    (
+        "people patients adults children men women participants cases deaths births members volunteers "
+        "staff doctors nurses families carers words steps times miles metres meters calories units "
+        "tablets doses hours minutes days weeks months years pounds dollars euros things items questions "
+        "responses families homes households sufferers trials studies papers letters calls visits "
+        "admissions beds"
+    ).split()
 )
 _COUNT_CUES = frozenset(
-    [
-        "than",
-        "over",
-        "under",
-        "about",
-        "around",
-        "approximately",
-        "nearly",
-        "almost",
-        "roughly",
-        "some",
-        "least",
-        "most",
-        "only",
-        "just",
-        "exactly",
-        "total",
-        "of",
-    ]
+    (
+        "than over under about around approximately nearly almost roughly some least most only just "
+        "exactly total of"
+    ).split()
 )
 _YEAR_CUES = frozenset(
     [

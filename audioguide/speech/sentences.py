@@ -7,67 +7,14 @@ import re
 _OPENERS = "\"'“‘«([{¿¡"
 _CLOSERS = "\"'”’»)]}"
 _ALWAYS_ABBREVIATIONS = frozenset(
-    [
-        "e.g",
-        "eg",
-        "i.e",
-        "ie",
-        "viz",
-        "cf",
-        "dr",
-        "drs",
-        "mr",
-        "mrs",
-        "ms",
-        "mx",
-        "prof",
-        "rev",
-        "revd",
-        "hon",
-        "st",
-        "mt",
-        "vs",
-        "v",
-        "approx",
-        "approx'ly",
-        "incl",
-        "esp",
-        "ca",
-        "circa",
-        "dept",
-        "tel",
-        "ext",
-        "fig",
-        "figs",
-        "al",
-    ]
+    (
+        "e.g eg i.e ie viz cf dr drs mr mrs ms mx prof rev revd hon st mt vs v approx approx'ly incl esp "
+        "ca circa dept tel ext fig figs al"
+    ).split()
 )
 """Abbreviations (lower case, without the final full stop) that never end a sentence mid-paragraph."""
 _NUMBER_ABBREVIATIONS = frozenset(
-    [
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "pp",
-        "p",
-        "para",
-        "ch",
-        "sec",
-        "pt",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+    ("no nos vol vols pp p para ch sec pt jan feb mar apr jun jul aug sep sept oct nov dec").split()
 )
 """Abbreviations that do not end a sentence when a number follows."""
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "st"})
