@@ -11,7 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from audioguide.errors import InputError
 

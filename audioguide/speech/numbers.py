@@ -17,18 +17,7 @@ _ORDINAL_IRREGULAR = {
     "nine": "ninth",
     "twelve": "twelfth",
 }
-_DIGIT_NAMES = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-)
+_DIGIT_NAMES = tuple(_ONES[:10])
 MAX_CARDINAL = 10**15 - 1
 """Largest number read as a cardinal; longer numbers are read digit by digit."""
 
@@ -104,7 +93,7 @@ def plural_words(words: str) -> str:
 
 def digits(text: str, zero: str = "zero") -> str:
     """Read each digit of text: "0300" -> "zero three zero zero" (or "oh" with zero="oh")."""
-    names = [zero if ch == "0" else _DIGIT_NAMES[int(ch)] for ch in text if ch.isdigit()]
+    names = [zero if ch == "0" else _DIGIT_NAMES[int(ch)] for ch in text if ch in "0123456789"]
     return " ".join(names)
 
 
