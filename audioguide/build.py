@@ -8,7 +8,7 @@ import importlib
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -51,6 +51,18 @@ class BuildOptions:
     """Where the build will be published; makes feed URLs absolute."""
     author: str = "audioguide"
     """Who publishes the guide (feed author, ID3 artist)."""
+    title: str | None = None
+    """The guide's title, instead of the one read from the source."""
+    description: str | None = None
+    """The feed's description, instead of one made from the chapter titles."""
+    language: str | None = None
+    """Language tag of the guide (default: en)."""
+    owner_name: str | None = None
+    """itunes:owner name (Apple asks for it when a podcast is submitted)."""
+    owner_email: str | None = None
+    """itunes:owner email."""
+    locked: bool = False
+    """podcast:locked yes: ask hosting platforms not to import the feed."""
     lexicon: Path | None = None
     """A user pronunciation lexicon (TOML)."""
     contents: bool = True
@@ -140,6 +152,9 @@ def load_document(source: Path | None) -> Document:
 def load_script(options: BuildOptions) -> GuideScript:
     """Read the source and make its speech script."""
     document = load_document(options.source)
+    if options.title or options.language:
+        document = replace(document, title=options.title or document.title,
+                           language=options.language or document.language)
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
@@ -217,11 +232,11 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         if progress:
             progress(f"Writing {name}", 1, 1)
     meta["outputs"] = outputs
-    podcast = _podcast(script, built, options, guide_id, cover_rel)
+    podcast = _podcast(script, built, options, guide_id, cover_rel, meta)
     # The feed and the manifest go last: until they are replaced, the old ones point at old files.
     write_atomic(out / "feed.xml", feed.render(podcast, generator=f"audioguide {__version__}"))
     write_atomic(out / "manifest.json", manifest.render(meta, built))
-    _remove_unreferenced(out, built)
+    _remove_unreferenced(out, built, [p for paths in outputs.values() for p in paths])
     return BuildResult(out=out, feed=out / "feed.xml", chapters=built, warnings=warnings,
                        seconds=time.monotonic() - started)
 
@@ -265,16 +280,17 @@ def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOpt
 
 
 def _podcast(script: GuideScript, built: list[BuiltChapter], options: BuildOptions, guide_id: uuid.UUID,
-             cover_rel: str) -> feed.Podcast:
+             cover_rel: str, meta: dict[str, object] | None = None) -> feed.Podcast:
     base = options.base_url
     feed_url = _join(base, "feed.xml") if base else None
     chapter_titles = ", ".join(c.script.title for c in built if c.script.kind == "chapter")
     podcast = feed.Podcast(
         title=script.title,
-        description=f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
+        description=options.description or f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
         language=script.language, author=options.author, link=_join(base, "index.html") if base else "index.html",
         image_url=_join(base, cover_rel), guid=feed.podcast_guid(feed_url) if feed_url else str(guide_id),
-        self_url=feed_url,
+        self_url=feed_url, locked=options.locked, owner_name=options.owner_name,
+        owner_email=options.owner_email,
     )
     lang = script.language
     for chapter in built:
@@ -294,12 +310,23 @@ def _podcast(script: GuideScript, built: list[BuiltChapter], options: BuildOptio
             chapters_url=_join(base, rel["chapters"]),
             chapter_marks=tuple((start, title) for title, start in transcripts.subsection_starts(chapter)),
         ))
+    whole = meta.get("whole_guide") if meta else None
+    if isinstance(whole, dict):
+        podcast.episodes.append(feed.Episode(
+            title=f"The whole guide: {script.title}",
+            description=f"All of {script.title} in one episode, with a chapter mark for every section.",
+            guid=str(uuid.uuid5(guide_id, "whole-guide")), pub_date=max(c.pub_date for c in built),
+            media=feed.Media(url=_join(base, whole["audio"]), bytes=whole["bytes"], duration=whole["duration"]),
+            number=None, episode_type="bonus", chapters_url=_join(base, whole["chapters"]),
+            chapter_marks=tuple((m["start"], m["title"]) for m in whole["marks"]),
+        ))
     return podcast
 
 
-def _remove_unreferenced(out: Path, built: list[BuiltChapter]) -> None:
+def _remove_unreferenced(out: Path, built: list[BuiltChapter], others: list[str]) -> None:
     """Delete chapter files of earlier builds that the new manifest no longer names."""
     keep = {out / c.audio for c in built} | {out / p for c in built for p in c.extra_files.values()}
+    keep |= {out / p for p in others}
     audio_dir = out / "audio"
     if audio_dir.is_dir():
         for path in audio_dir.iterdir():

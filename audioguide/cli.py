@@ -101,27 +101,44 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
 def build(
     source: SourceArg = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder. Default: output/<guide-name>/.")] = None,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="Speech engine: pyttsx3 (offline, default) or gtts (online). See 'audioguide engines'.")] = "pyttsx3",
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Speech engine: pyttsx3 (offline, the default) or gtts (online). See 'audioguide engines'.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", help="Voice id for the engine. See 'audioguide voices'.")] = None,
     rate: Annotated[Optional[int], typer.Option("--rate", min=80, max=400, help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.")] = None,
-    author: Annotated[str, typer.Option("--author", help="Who publishes the guide; shown in podcast apps.")] = "audioguide",
+    author: Annotated[Optional[str], typer.Option("--author", help="Who publishes the guide; shown in podcast apps. Default: audioguide.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of the guide, instead of the one in the source.")] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations: word = \"respelling\".")] = None,
-    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Start with a spoken list of chapters.")] = True,
-    signposts: Annotated[bool, typer.Option("--signposts/--no-signposts", help="End each chapter by saying which chapter comes next.")] = True,
+    contents: Annotated[Optional[bool], typer.Option("--contents/--no-contents", help="Start with a spoken list of chapters. Default: on.", show_default=False)] = None,
+    signposts: Annotated[Optional[bool], typer.Option("--signposts/--no-signposts", help="End each chapter by saying which chapter comes next. Default: on.", show_default=False)] = None,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where synthesised sentences are kept between builds.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).")] = "",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = 0,
+    formats: Annotated[Optional[str], typer.Option("--formats", help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = None,
+    locked: Annotated[Optional[bool], typer.Option("--locked/--unlocked", help="Mark the feed podcast:locked, asking other hosting platforms not to import it. Default: unlocked.", show_default=False)] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one.")] = None,
 ) -> None:
-    """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide."""
+    """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
+
+    Settings can also come from audioguide.toml beside the source (or --config FILE): title, author,
+    language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
+    locked, contents, signposts, jobs. Options given here win over the file.
+    """
     from .build import BuildOptions
     from .build import build as run_build
+    from .config import find_config, load_config
 
-    options = BuildOptions(source=source, out=out, engine=engine, voice=voice, rate=rate,
-                           base_url=base_url, author=author, lexicon=lexicon, contents=contents,
-                           signposts=signposts, cache_dir=cache_dir, jobs=jobs,
-                           formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()))
     with _friendly_errors():
+        found = find_config(source, config)
+        settings: dict[str, Any] = load_config(found) if found else {}
+        given = {"engine": engine, "voice": voice, "rate": rate, "base_url": base_url, "author": author,
+                 "title": title, "lexicon": lexicon, "contents": contents, "signposts": signposts,
+                 "jobs": jobs, "locked": locked,
+                 "formats": [f for f in formats.split(",")] if formats is not None else None}
+        settings.update({k: v for k, v in given.items() if v is not None})
+        if settings.get("lexicon") is not None:
+            settings["lexicon"] = Path(settings["lexicon"])
+        if "formats" in settings:
+            settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
+        options = BuildOptions(source=source, out=out, cache_dir=cache_dir, **settings)
         update, stop = _progress()
         try:
             result = run_build(options, progress=update)
@@ -130,8 +147,12 @@ def build(
         for warning in result.warnings:
             _err(f"Warning: {warning}")
         minutes = sum(c.duration for c in result.chapters) / 60
+        if found:
+            typer.echo(f"Settings from {found}")
         typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
         typer.echo(f"Podcast feed: {result.feed}")
+        if (result.out / "index.html").exists():
+            typer.echo(f"Listening page: {result.out / 'index.html'}")
 
 
 @app.command()
@@ -234,6 +255,34 @@ def voices(
             found = [v for v in found if any(lang.lower().startswith(language.lower()) for lang in v.languages)]
         for v in found:
             typer.echo(f"{v.id:28} {v.name}  [{', '.join(v.languages)}]")
+
+
+@app.command()
+def serve(
+    folder: Annotated[Optional[Path], typer.Argument(help="A build folder (with feed.xml). Default: the newest build in output/.", show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.")] = "127.0.0.1",
+) -> None:
+    """Serve a build over HTTP and print the feed address to give a podcast app."""
+    from .errors import InputError
+    from .serve import default_folder, make_server
+
+    with _friendly_errors():
+        chosen = folder or default_folder()
+        if chosen is None:
+            raise InputError("There is no build in output/ yet. Build one first with: audioguide build")
+        server = make_server(chosen, host=host, port=port)
+        base = server.public_base  # type: ignore[attr-defined]
+        typer.echo(f"Serving {chosen} at {base}")
+        typer.echo(f"Podcast feed: {base}feed.xml")
+        typer.echo(f"Listening page: {base}index.html")
+        typer.echo("Press Ctrl+C to stop.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            typer.echo("Stopped serving.")
+        finally:
+            server.server_close()
 
 
 def main() -> None:
