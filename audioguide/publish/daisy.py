@@ -65,7 +65,9 @@ def _items(book: Book) -> list[NccItem]:
     """The NCC headings in order, each with the run of sentences its SMIL file plays."""
     marks: list[tuple[int, str, str, Part, str]] = []  # level, label, class, part, first sentence id
     for part, block in headings(book):
-        marks.append((block.level, block.label, "title" if block.kind == "title" else "", part, block.sentences[0].id))
+        marks.append(
+            (block.level, block.label, "title" if block.kind == "title" else "", part, block.sentences[0].id)
+        )
     if book.parts and book.parts[0].key != "title":
         # No spoken contents chapter: the title heading plays the first chapter's announcement and the
         # chapter's own heading starts at its heading sentence.
@@ -78,8 +80,12 @@ def _items(book: Book) -> list[NccItem]:
         sentences = part.sentences
         begin = next(i for i, s in enumerate(sentences) if s.id == first_id)
         following = [m[4] for m in marks[n:] if m[3] is part]
-        end = next(i for i, s in enumerate(sentences) if s.id == following[0]) if following else len(sentences)
-        items.append(NccItem(level, label, css, part, tuple(sentences[begin:end]), f"s{n:03d}.smil", f"h{n:03d}"))
+        end = (
+            next(i for i, s in enumerate(sentences) if s.id == following[0]) if following else len(sentences)
+        )
+        items.append(
+            NccItem(level, label, css, part, tuple(sentences[begin:end]), f"s{n:03d}.smil", f"h{n:03d}")
+        )
     return [i for i in items if i.sentences]
 
 
@@ -126,13 +132,13 @@ def _content(book: Book) -> str:
         f'<?xml version="1.0" encoding="utf-8"?>\n{_XHTML_DOCTYPE}\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{lang}" lang="{lang}">\n<head>\n'
         '<meta http-equiv="Content-type" content="text/html; charset=utf-8"/>\n'
-        f'<title>{xml_text(book.title)}</title>\n'
+        f"<title>{xml_text(book.title)}</title>\n"
         f'<meta name="dc:title" content="{xml_text(book.title)}"/>\n'
         f'<meta name="dc:identifier" content="{book.identifier}"/>\n'
         f'<meta name="dc:format" content="Daisy 2.02"/>\n'
         f'<meta name="ncc:generator" content="{xml_text(book.generator)}"/>\n'
         '<style type="text/css">body{font:1.25em/1.6 sans-serif;color:#000;background:#fff}'
-        '.signpost{font-style:italic}</style>\n'
+        ".signpost{font-style:italic}</style>\n"
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -238,8 +244,14 @@ def publish(ctx: PublishContext) -> list[str]:
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{FOLDER}-old-", dir=out))
             os.replace(target, old / FOLDER)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                os.replace(old / FOLDER, target)  # put the earlier book back
+                raise
+            finally:
+                if target.exists():
+                    shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, target)
     except OSError as exc:

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..fsutil import atomic_path
 from .talkingbook import Book, Part, block_html, book, clock, xml_text
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _xhtml(book: Book, title: str, body: str, extra_ns: bool = True) -> str:
+def _xhtml(book: Book, title: str, body: str) -> str:
     lang = xml_text(book.language)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
@@ -70,7 +71,8 @@ def _overlay(part: Part) -> str:
     doc = f"{part.key}.xhtml"
     pars = "\n".join(
         f'<par id="{part.key}-par{n:03d}"><text src="{doc}#{s.id}"/>'
-        f'<audio src="audio/{part.audio_name}" clipBegin="{clock(s.begin_ms)}" clipEnd="{clock(s.end_ms)}"/></par>'
+        f'<audio src="audio/{part.audio_name}" clipBegin="{clock(s.begin_ms)}" '
+        f'clipEnd="{clock(s.end_ms)}"/></par>'
         for n, s in enumerate(part.sentences, 1)
     )
     return (
@@ -91,7 +93,7 @@ def _nav(book: Book) -> str:
     first = next((p for p in book.parts if p.key != "title"), book.parts[0])
     body = (
         '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
-        f'<h1 id="toc-title">Contents</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
+        '<h1 id="toc-title">Contents</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
         '<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
         '<h2 id="landmarks-title">Landmarks</h2>\n<ol>\n'
         '<li><a epub:type="toc" href="nav.xhtml#toc">Contents</a></li>\n'
@@ -122,7 +124,10 @@ def _package(book: Book, has_cover: bool) -> str:
         f"<dc:date>{book.modified.strftime('%Y-%m-%d')}</dc:date>",
         f'<meta property="dcterms:modified">{book.modified.strftime("%Y-%m-%dT%H:%M:%SZ")}</meta>',
         f'<meta property="media:duration">{clock(book.duration_ms)}</meta>',
-        *(f'<meta property="media:duration" refines="#{p.key}-mo">{clock(p.duration_ms)}</meta>' for p in book.parts),
+        *(
+            f'<meta property="media:duration" refines="#{p.key}-mo">{clock(p.duration_ms)}</meta>'
+            for p in book.parts
+        ),
         f'<meta property="media:narrator">{xml_text(book.narrator)}</meta>',
         f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>',
         '<meta property="schema:accessMode">textual</meta>',
@@ -153,7 +158,9 @@ def _package(book: Book, has_cover: bool) -> str:
             f'<item id="{part.key}-mo" href="{part.key}.smil" media-type="application/smil+xml"/>',
             f'<item id="{part.key}-audio" href="audio/{part.audio_name}" media-type="audio/mpeg"/>',
         ]
-    spine = "\n".join(f'<itemref idref="{p.key}"/>' for p in book.parts)
+    spine = "\n".join(
+        ['<itemref idref="nav" linear="no"/>', *(f'<itemref idref="{p.key}"/>' for p in book.parts)]
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
@@ -199,8 +206,6 @@ def write_epub(book: Book, source_root: Path, target: Path, cover: Path | None) 
 
 def publish(ctx: PublishContext) -> list[str]:
     """Write ``<slug>.epub`` in one step; return its path."""
-    from ..fsutil import atomic_path
-
     out = Path(ctx.out)
     talking_book = book(ctx, "epub")
     cover_rel = ctx.meta.get("cover")

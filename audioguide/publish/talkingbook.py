@@ -154,7 +154,9 @@ def _blocks(chapter: BuiltChapter, key: str) -> list[Block]:
             blocks.append(Block(kind_of_paragraph, new_id(), tuple(paragraph)))
             paragraph = []
 
-    pairs: list[tuple[Utterance, tuple[int, int]]] = list(zip(script.utterances, clips_ms(chapter), strict=True))
+    pairs: list[tuple[Utterance, tuple[int, int]]] = list(
+        zip(script.utterances, clips_ms(chapter), strict=True)
+    )
     for index, (utterance, (begin, end)) in enumerate(pairs, 1):
         sid = f"{key}-s{index:03d}"
         if utterance.kind == "heading":
@@ -192,7 +194,10 @@ def _title_part(chapter: BuiltChapter, title: str) -> Part:
     begin, end = clips_ms(chapter)[0]
     sentence = Sentence("title-s001", title, chapter.script.utterances[0].kind, begin, end)
     return Part(
-        key="title", title=title, audio=Path(chapter.audio), audio_name=f"00-{chapter.script.slug}.mp3",
+        key="title",
+        title=title,
+        audio=Path(chapter.audio),
+        audio_name=f"00-{chapter.script.slug}.mp3",
         blocks=(Block("title", "title-b001", (sentence,), title),),
     )
 
@@ -221,19 +226,27 @@ def book(ctx: PublishContext, edition: str) -> Book:
                 parts.append(_title_part(chapter, script.title))
             continue
         key = f"c{chapter.script.number:02d}"
-        parts.append(Part(
-            key=key, title=chapter.script.title, audio=Path(chapter.audio),
-            audio_name=f"{chapter.script.number:02d}-{chapter.script.slug}.mp3",
-            blocks=tuple(_blocks(chapter, key)),
-        ))
+        parts.append(
+            Part(
+                key=key,
+                title=chapter.script.title,
+                audio=Path(chapter.audio),
+                audio_name=f"{chapter.script.number:02d}-{chapter.script.slug}.mp3",
+                blocks=tuple(_blocks(chapter, key)),
+            )
+        )
     engine = str(ctx.meta.get("engine") or ctx.options.engine)
     voice = ctx.meta.get("voice") or ctx.options.voice
     narrator = f"Synthetic speech ({engine}{f', voice {voice}' if voice else ''})"
     guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
     return Book(
-        title=script.title, language=script.language, author=str(ctx.meta.get("author") or ctx.options.author),
-        narrator=narrator, generator=str(ctx.meta.get("generator") or "audioguide"),
-        identifier=uuid.uuid5(guide_id, f"talking-book/{edition}"), modified=_modified(ctx.chapters),
+        title=script.title,
+        language=script.language,
+        author=str(ctx.meta.get("author") or ctx.options.author),
+        narrator=narrator,
+        generator=str(ctx.meta.get("generator") or "audioguide"),
+        identifier=uuid.uuid5(guide_id, f"talking-book/{edition}"),
+        modified=_modified(ctx.chapters),
         parts=tuple(parts),
     )
 
