@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ _FUNCTION_WORDS = {
     "a", "an", "the", "and", "or", "of", "with", "for", "to", "in", "on", "at", "by", "from",
     "about", "your", "my", "our", "their", "its", "into", "as", "is", "are", "be", "can", "how",
 }
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters (other than tab and newline), lone surrogates and non-characters."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•◦▪‣–]|\d{1,3}[.)])\s+(?=\S)")
 
 
@@ -70,12 +71,12 @@ def decode_source(data: bytes, name: str = "the file") -> str:
             # Windows-1252 is what most non-UTF-8 pasted web text is; it decodes Latin-1 text too.
             text = data.decode("cp1252", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 50):
         raise InputError(
             f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page."
         )
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = _CONTROL.sub("", text)
     if not text.strip():
         raise InputError(f"{name} has no readable text in it.")
     return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 import wave
 from pathlib import Path
 from typing import ClassVar
@@ -40,12 +41,15 @@ class FakeEngine:
         return None
 
     def voices(self) -> list[Voice]:
-        return [Voice("tone", "A 220 Hz test tone", ("en",))]
+        return [Voice("tone", "A 220 Hz test tone", ("en",)),
+                Voice("slow-tone", "The same tone, taking 0.2 s of real time per sentence", ("en",))]
 
     def identity(self) -> str:
-        return f"fake/1/{self.voice}"
+        return "fake/1/tone"  # both voices make the same sound
 
     def synthesize(self, text: str, dest: Path) -> None:
+        if self.voice == "slow-tone":
+            time.sleep(0.2)  # lets tests interrupt a build part-way
         n = fake_samples(text)
         amplitude = 8000
         frames = b"".join(
