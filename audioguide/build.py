@@ -14,15 +14,18 @@ from pathlib import Path
 
 from . import __version__, manifest
 from .audio import SAMPLE_RATE, Pacing, Tags, assemble, encode_mp3, load_pcm
-from .engines import get_engine
-from .errors import InputError
+from .engines import Engine, get_engine
+from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, content_named, write_atomic
 from .model import BuiltChapter, ChapterScript, Document, GuideScript
 from .publish import cover, feed, transcripts
-from .reader import parse, read_document
+from .reader import _CONTROL, parse, read_source
 from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache, default_cache_dir
+
+MAX_WORDS = 200_000
+"""Longest guide built, in words: about twenty hours of speech."""
 
 GUIDE_NAMESPACE = uuid.UUID("6f3b4b7e-2f8a-5c1d-9a57-0d1e5a7c4b21")
 """UUIDv5 namespace for audioguide's episode guids."""
@@ -77,6 +80,8 @@ class BuildOptions:
     """Extra outputs besides the chapters, feed and listening page: see :data:`FORMATS`."""
     jobs: int = 0
     """Synthesis worker processes; 0 means one per CPU core."""
+    fallback_engine: str | None = None
+    """Engine to build with instead when the chosen one is offline or fails."""
 
 
 @dataclass
@@ -141,19 +146,28 @@ def example_guide_path() -> Path:
     return Path(str(resources.files("audioguide") / "data" / "example-guide.md"))
 
 
-def load_document(source: Path | None) -> Document:
-    """Read ``source`` (or the bundled example guide)."""
+def load_document(source: Path | None, max_words: int | None = None) -> Document:
+    """Read ``source`` (or the bundled example guide); refuse texts longer than ``max_words``."""
     if source is None:
         path = example_guide_path()
         return parse(path.read_text(encoding="utf-8"), "markdown", name=path.name)
-    return read_document(source)
+    text, fmt = read_source(source)
+    if max_words is not None:
+        words = len(text.split())
+        if words > max_words:
+            raise InputError(
+                f"{Path(source).name} has about {words:,} words, some {words / 165 / 60:.0f} hours of speech; "
+                f"audioguide builds guides of up to {max_words:,} words. Split it into several guides."
+            )
+    return parse(text, fmt, name=Path(source).name)
 
 
 def load_script(options: BuildOptions) -> GuideScript:
     """Read the source and make its speech script."""
-    document = load_document(options.source)
+    document = load_document(options.source, MAX_WORDS)
     if options.title or options.language:
-        document = replace(document, title=options.title or document.title,
+        title = " ".join(_CONTROL.sub("", options.title).split()) if options.title else None
+        document = replace(document, title=title or document.title,
                            language=options.language or document.language)
     lexicon = Lexicon.builtin()
     if options.lexicon:
@@ -179,16 +193,23 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     out = Path(options.out) if options.out else Path("output") / script.slug
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
+    _check_writable(out)
     clean_stale_parts(out)
     previous = manifest.load(out) or {}
     old_dates = {c.get("sha256"): c.get("pub_date") for c in previous.get("chapters", []) if isinstance(c, dict)}
 
-    engine = get_engine(options.engine, options.voice, options.rate, script.language)
-    cache = SpeechCache(options.cache_dir or default_cache_dir())
-    speeches = [u.speech for ch in script.chapters for u in ch.utterances]
-    unique = list(dict.fromkeys(speeches))
-    report = (lambda d, t: progress("Synthesising speech", d, t)) if progress else None
-    paths = dict(zip(unique, cache.synthesize_all(engine, unique, report), strict=True))
+    try:
+        engine = get_engine(options.engine, options.voice, options.rate, script.language)
+        paths = _synthesise(engine, script, options, progress)
+    except EngineError as exc:
+        fallback = options.fallback_engine
+        if not fallback or fallback == options.engine:
+            raise
+        warnings.append(f"{exc} Built with the {fallback} engine instead.")
+        options = replace(options, engine=fallback, voice=None)
+        script = load_script(options)
+        engine = get_engine(options.engine, options.voice, options.rate, script.language)
+        paths = _synthesise(engine, script, options, progress)
 
     base = options.base_url
     if not base:
@@ -241,12 +262,39 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
                        seconds=time.monotonic() - started)
 
 
+def _check_writable(out: Path) -> None:
+    """Fail early, before any synthesis, when the output folder can't be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".audioguide-write-test.part"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"Cannot write to the output folder {out}: {exc.strerror or exc}.") from exc
+
+
+def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
+                progress: ProgressFn | None) -> dict[str, Path]:
+    """Audio for every distinct sentence of the script, through the cache."""
+    cache = SpeechCache(options.cache_dir or default_cache_dir())
+    speeches = [u.speech for ch in script.chapters for u in ch.utterances]
+    unique = list(dict.fromkeys(speeches))
+    report = (lambda d, t: progress("Synthesising speech", d, t)) if progress else None
+    # issue 6: --jobs worker processes, each making its own engine from the same settings.
+    from functools import partial
+
+    factory = partial(get_engine, options.engine, options.voice, options.rate, script.language)
+    return dict(zip(unique, cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory),
+                    strict=True))
+
+
 def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
                   out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
                   now: str) -> BuiltChapter:
-    pcm_parts = [load_pcm(paths[u.speech]) for u in chapter.utterances]
-    pcm, timings = assemble(pcm_parts, chapter.utterances, options.pacing)
-    duration = len(pcm) / 2 / SAMPLE_RATE
+    from .audio import plan_chapter, render_chapter  # issue 6: streamed, loudness-normalised chapters
+
+    plan = plan_chapter([paths[u.speech] for u in chapter.utterances], chapter.utterances, options.pacing)
+    timings, duration = list(plan.timings), plan.samples / SAMPLE_RATE
     title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"
     tags = Tags(title=title, album=script.title, artist=options.author, track=max(chapter.number, 0) or 0,
                 total=total, language=_LANG3.get(script.language.split("-")[0], "und"))
@@ -261,7 +309,7 @@ def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOpt
 
     digest, size = "", 0
     with content_named(out / "audio", name_for) as tmp:
-        encode_mp3(pcm, tmp, tags)
+        render_chapter(plan, tmp, tags)
     built = BuiltChapter(
         script=chapter, audio=f"audio/{stem}.mp3", duration=duration, bytes=size, sha256=digest,
         timings=timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),

