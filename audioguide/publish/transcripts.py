@@ -6,6 +6,7 @@ import html
 import json
 
 from ..model import BuiltChapter
+from .feed import xml_safe
 
 
 def _stamp(seconds: float, sep: str) -> str:
@@ -18,8 +19,7 @@ def _stamp(seconds: float, sep: str) -> str:
 
 def _cue_text(text: str) -> str:
     # A cue may not contain "-->" or a blank line; & and < must be escaped in WebVTT.
-    text = " ".join(text.replace("-->", "→").split())
-    return text
+    return " ".join(xml_safe(text).replace("-->", "→").split())
 
 
 def webvtt(chapter: BuiltChapter) -> str:
@@ -63,7 +63,9 @@ def chapters_json(chapter: BuiltChapter) -> str:
 
 def html_transcript(chapter: BuiltChapter, guide_title: str, language: str) -> str:
     """A readable HTML transcript with the chapter and subsection headings."""
-    esc = html.escape
+    def esc(text: str, quote: bool = True) -> str:
+        return html.escape(xml_safe(text), quote=quote)
+
     body: list[str] = []
     paragraph: list[str] = []
 
