@@ -249,6 +249,13 @@ def _label_paragraph(paragraph: str) -> tuple[str, str] | None:
     return label, rest
 
 
+def _capitalise(text: str) -> str:
+    """A list item read as a sentence of its own starts with a capital letter."""
+    if text[:1].islower() and not text[1:2].isupper():
+        return text[0].upper() + text[1:]
+    return text
+
+
 def _blocks(text: str) -> Iterator[list[str]]:
     block: list[str] = []
     for raw_line in text.split("\n"):
@@ -294,7 +301,7 @@ def _text_events(text: str) -> tuple[str | None, list[_Event]]:
         for i, line in enumerate(lines):
             if _LIST_ITEM.match(line):
                 flush()
-                events.append(_Event("para", _LIST_ITEM.sub("", line)))
+                events.append(_Event("para", _capitalise(_LIST_ITEM.sub("", line))))
                 continue
             # A heading directly above its text (no blank line between) is followed by a line
             # that starts a new sentence; a hard-wrapped paragraph carries on in lower case.
@@ -342,6 +349,7 @@ def _markdown_events(text: str) -> tuple[str | None, list[_Event]]:
         title_level = 1
     section_levels = sorted({h for h in headings if h != title_level})
     events: list[_Event] = []
+    in_item = 0
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -355,8 +363,13 @@ def _markdown_events(text: str) -> tuple[str | None, list[_Event]]:
                 events.append(_Event("heading", content, rank))
             i += 3
             continue
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
         if token.type == "inline":
-            events.append(_Event("para", _inline_text(token)))
+            content = _inline_text(token)
+            events.append(_Event("para", _capitalise(content) if in_item else content))
         elif token.type in ("html_block",):
             _, html_events = _html_events(token.content, fragment=True)
             events.extend(e for e in html_events if e.kind == "para")
