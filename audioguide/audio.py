@@ -197,9 +197,9 @@ def _speech_out(samples: object, gain: float, ceiling: float, verify: bool = Tru
     return limit(x, ceiling, SAMPLE_RATE, verify, peaks), True
 
 
-_PEAK_MEMO_SAMPLES = SAMPLE_RATE * 3600
-"""Chapters up to an hour keep their loud sentences' true peaks between measuring passes (float32,
-at most 320 MB for an hour of solid peaks, far less for speech); longer ones measure them again."""
+_PEAK_MEMO_SAMPLES = SAMPLE_RATE * 60 * 20
+"""Chapters up to 20 minutes keep their loud sentences' true peaks between measuring passes (float32:
+at most 106 MB even if every sentence needed limiting); longer ones measure them again."""
 
 
 def measure_plan(plan: ChapterPlan, gain: float = 1.0, ceiling: float | None = None,
@@ -288,12 +288,48 @@ def render_pcm(plan: ChapterPlan, gain_db: float = 0.0, ceiling_dbtp: float | No
         yield np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype("<i2").tobytes()
 
 
-def render_chapter(plan: ChapterPlan, dest: Path, tags: Tags, normalise: bool = True) -> LoudnessReport:
+CHAPTER_FORMAT = "chapter-mp3-1"
+"""Changes whenever chapter rendering changes, so that cached chapters from older versions are not used."""
+
+
+def chapter_key(plan: ChapterPlan, tags: Tags, normalise: bool = True) -> str:
+    """What a chapter MP3 depends on: its sentence audio files, the layout, the tags and the settings."""
+    import hashlib
+    import json
+
+    files = []
+    for path in plan.paths:
+        stat = Path(path).stat()
+        files.append([str(path), stat.st_size, stat.st_mtime_ns])
+    payload = json.dumps([CHAPTER_FORMAT, files, plan.pieces, vars(tags), normalise, TARGET_LUFS, LIMIT_DBTP,
+                          MP3_OPTIONS, SAMPLE_RATE])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render_chapter(plan: ChapterPlan, dest: Path, tags: Tags, normalise: bool = True,
+                   cache_dir: Path | None = None) -> LoudnessReport | None:
     """Encode a planned chapter to a tagged MP3 at ``dest``, at -16 LUFS with true peaks under -1 dBTP.
 
     One gain for the whole chapter (never sentence by sentence), a true-peak limiter for the few
     peaks that would pass the ceiling, and one streamed MP3 encode: memory holds one sentence.
+    With ``cache_dir``, a chapter made before from the same sentence files and settings is copied
+    from ``cache_dir/chapters`` instead (returns ``None`` then), and a new one is kept there.
     """
+    if cache_dir is None:
+        return _render(plan, dest, tags, normalise)
+    from .fsutil import atomic_path
+
+    cached = Path(cache_dir) / "chapters" / f"{chapter_key(plan, tags, normalise)}.mp3"
+    if cached.is_file():
+        shutil.copyfile(cached, dest)
+        return None
+    report = _render(plan, dest, tags, normalise)
+    with atomic_path(cached) as tmp:
+        shutil.copyfile(dest, tmp)
+    return report
+
+
+def _render(plan: ChapterPlan, dest: Path, tags: Tags, normalise: bool) -> LoudnessReport:
     if not normalise:
         encode_mp3_stream(render_pcm(plan, 0.0, None), dest, tags)
         return LoudnessReport(measured=float("nan"), gain_db=0.0, limited=0)

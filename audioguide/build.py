@@ -309,7 +309,7 @@ def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOpt
 
     digest, size = "", 0
     with content_named(out / "audio", name_for) as tmp:
-        render_chapter(plan, tmp, tags)
+        render_chapter(plan, tmp, tags, cache_dir=options.cache_dir or default_cache_dir())
     built = BuiltChapter(
         script=chapter, audio=f"audio/{stem}.mp3", duration=duration, bytes=size, sha256=digest,
         timings=timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),

@@ -67,7 +67,7 @@ class CacheInfo:
     sentences: int
     """How many sentences have audio."""
     bytes: int
-    """Their total size on disk."""
+    """Total size on disk of the sentences and finished chapters kept."""
 
 
 @dataclass
@@ -122,10 +122,14 @@ class SpeechCache:
                 except OSError:
                     continue
                 count += 1
+        chapters = self.root / "chapters"
+        if chapters.is_dir():
+            size += sum(p.stat().st_size for p in chapters.glob("*.mp3"))
         return CacheInfo(folder=self.root, sentences=count, bytes=size)
 
     def clear(self) -> int:
-        """Delete every cached sentence (and any half-written one); return how many sentences went."""
+        """Delete every cached sentence and chapter (and any half-written one); return how many
+        sentences went."""
         removed = 0
         speech = self.root / "speech"
         if speech.is_dir():
@@ -136,6 +140,11 @@ class SpeechCache:
             for folder in speech.iterdir():
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
+        chapters = self.root / "chapters"
+        if chapters.is_dir():
+            for path in chapters.iterdir():
+                if path.is_file():
+                    path.unlink(missing_ok=True)
         return removed
 
     def synthesize_all(

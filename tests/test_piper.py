@@ -8,14 +8,13 @@ import wave
 from pathlib import Path
 
 import pytest
+from helpers import ffprobe
+from test_sound import assert_broadcast_level
 
 from audioguide.build import BuildOptions, build
 from audioguide.engines import get_engine
 from audioguide.engines.piper import PiperEngine, default_voice_path
 from audioguide.errors import EngineError
-
-from helpers import ffprobe
-from test_sound import assert_broadcast_level
 
 
 @pytest.mark.slow

@@ -134,7 +134,7 @@ def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Pat
         assert tail == round(pacing.tail * SAMPLE_RATE)
         # And the audio really is silent in the pauses: decode and look.
         audio = decode(tmp_path / "out" / chapter.audio)
-        for a, b in zip(chapter.timings, chapter.timings[1:]):
+        for a, b in zip(chapter.timings, chapter.timings[1:], strict=False):
             middle = audio[int((a.end + 0.05) * SAMPLE_RATE):int((b.start - 0.05) * SAMPLE_RATE)]
             if len(middle):
                 assert np.abs(middle).max() < 0.01

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from helpers import snapshot
 from typer.testing import CliRunner
 
 from audioguide.build import BuildOptions, build, load_script
@@ -20,8 +21,6 @@ from audioguide.engines import get_engine
 from audioguide.engines.fake import FakeEngine
 from audioguide.errors import EngineError
 from audioguide.synth import SpeechCache, cache_key
-
-from helpers import snapshot
 
 
 @pytest.fixture
@@ -136,7 +135,7 @@ def test_two_jobs_give_the_same_build_as_one(guide: Path, tmp_path: Path) -> Non
     two = build(BuildOptions(source=guide, out=tmp_path / "two", engine="fake", cache_dir=tmp_path / "cache-two",
                              jobs=2))
     assert snapshot(tmp_path / "one" / "audio") == snapshot(tmp_path / "two" / "audio")
-    assert snapshot(tmp_path / "cache-one") == snapshot(tmp_path / "cache-two")
+    assert snapshot(tmp_path / "cache-one" / "speech") == snapshot(tmp_path / "cache-two" / "speech")
     assert [c.timings for c in one.chapters] == [c.timings for c in two.chapters]
 
 
@@ -220,3 +219,25 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
     bad = runner.invoke(app, ["cache", "shred", "--cache-dir", str(cache)])
     assert bad.exit_code == 1 and "Unknown cache action" in bad.output
     os.environ.get("AUDIOGUIDE_CACHE")  # the autouse fixture keeps ~/.cache untouched
+
+
+def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import audioguide.audio as audio
+
+    rendered: list[str] = []
+    real = audio._render
+
+    def counting(plan, dest, tags, normalise):  # type: ignore[no-untyped-def]
+        rendered.append(tags.title)
+        return real(plan, dest, tags, normalise)
+
+    monkeypatch.setattr(audio, "_render", counting)
+    cache = tmp_path / "cache"
+    first = fake(guide, tmp_path / "out", cache, contents=False, signposts=False)
+    assert len(rendered) == 3
+    rendered.clear()
+    guide.write_text(guide.read_text().replace("The last chapter.", "The very last chapter."))
+    second = fake(guide, tmp_path / "out", cache, contents=False, signposts=False)
+    assert rendered == ["Second chapter"]
+    assert [c.sha256 for c in first.chapters][:2] == [c.sha256 for c in second.chapters][:2]
