@@ -5,15 +5,20 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import importlib
+import multiprocessing
+import os
+import signal
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from . import __version__, manifest
-from .audio import SAMPLE_RATE, Pacing, Tags, assemble, encode_mp3, load_pcm
+from .audio import SAMPLE_RATE, Pacing, Tags
 from .engines import Engine, get_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, content_named, write_atomic
@@ -220,14 +225,10 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
     now = email.utils.format_datetime(email.utils.localtime().astimezone().replace(microsecond=0))
 
-    built: list[BuiltChapter] = []
     numbered = [c for c in script.chapters if c.kind == "chapter"]
-    for index, chapter in enumerate(script.chapters, 1):
-        if progress:
-            progress("Making chapters", index - 1, len(script.chapters))
-        built.append(_make_chapter(chapter, script, options, paths, out, len(numbered), guide_id, old_dates, now))
-    if progress:
-        progress("Making chapters", len(script.chapters), len(script.chapters))
+    make = partial(_make_chapter, script=script, options=options, paths=paths, out=out, total=len(numbered),
+                   guide_id=guide_id, old_dates=old_dates, now=now)
+    built = _map_chapters(make, list(script.chapters), options.jobs, progress)
 
     cover_rel = "cover.png"
     write_atomic(out / cover_rel, cover.cover_png(script.title))
@@ -262,6 +263,45 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
                        seconds=time.monotonic() - started)
 
 
+def _quiet_worker() -> None:
+    """Chapter workers leave Ctrl+C to the main process, which stops the build cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _map_chapters(make: Callable[[ChapterScript], BuiltChapter], chapters: list[ChapterScript], jobs: int,
+                  progress: ProgressFn | None) -> list[BuiltChapter]:
+    """Make every chapter, in worker processes when there are several cores; results in order.
+
+    Each chapter is assembled, loudness-normalised and encoded on its own, so chapters are
+    independent work: two cores make two chapters at once.
+    """
+    workers = min(len(chapters), jobs or os.cpu_count() or 1)
+    if progress:
+        progress("Making chapters", 0, len(chapters))
+    if workers <= 1 or not hasattr(os, "fork"):
+        built = []
+        for index, chapter in enumerate(chapters, 1):
+            built.append(make(chapter))
+            if progress:
+                progress("Making chapters", index, len(chapters))
+        return built
+    context = multiprocessing.get_context("fork")
+    results: dict[int, BuiltChapter] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet_worker) as pool:
+        # Longest chapters first, so that one long chapter does not start last and run alone.
+        order = sorted(range(len(chapters)), key=lambda i: -sum(len(u.speech) for u in chapters[i].utterances))
+        futures = {pool.submit(make, chapters[i]): i for i in order}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress("Making chapters", len(results), len(chapters))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[i] for i in range(len(chapters))]
+
+
 def _check_writable(out: Path) -> None:
     """Fail early, before any synthesis, when the output folder can't be written."""
     try:
@@ -288,7 +328,7 @@ def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
                     strict=True))
 
 
-def _make_chapter(chapter: ChapterScript, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
+def _make_chapter(chapter: ChapterScript, *, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
                   out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
                   now: str) -> BuiltChapter:
     from .audio import plan_chapter, render_chapter  # issue 6: streamed, loudness-normalised chapters
