@@ -9,13 +9,12 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from helpers import ffprobe, manifest, snapshot
 
 from audioguide.audio import SAMPLE_RATE, Pacing
 from audioguide.build import BuildOptions, build, load_script
 from audioguide.engines.fake import FakeEngine, fake_samples
 from audioguide.errors import EngineError
-
-from helpers import ffprobe, manifest, snapshot
 
 
 def fake_build(source: Path, out: Path, **kw: object):

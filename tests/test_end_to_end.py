@@ -8,10 +8,9 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from helpers import ffprobe, manifest
 
 from audioguide.build import BuildOptions, build
-
-from helpers import ffprobe, manifest
 
 pytestmark = pytest.mark.slow
 

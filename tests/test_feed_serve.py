@@ -16,13 +16,12 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from helpers import ffprobe, manifest
 from typer.testing import CliRunner
 
 from audioguide.build import BuildOptions, build
 from audioguide.cli import app
 from audioguide.serve import make_server
-
-from helpers import ffprobe, manifest
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-
-import sys
 
 if sys.version_info >= (3, 11):
     import tomllib

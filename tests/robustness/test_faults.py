@@ -14,11 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import snapshot
 from typer.testing import CliRunner
 
 from audioguide.cli import app
-
-from helpers import snapshot
 
 runner = CliRunner()
 GUIDE = "# Faults\n\n## One\n\nThe first chapter says this.\n\n## Two\n\nThe second chapter says that.\n"
