@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -56,6 +57,17 @@ def _wav_complete(path: Path) -> bool:
         return riff + 8 == data_size
     except OSError:
         return False
+
+
+def _wav_frames(path: Path) -> int:
+    """How many audio frames a WAV file holds (0 when it has none or can't be read)."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes()
+    except (wave.Error, EOFError, OSError):
+        return 0
 
 
 @register
@@ -134,7 +146,11 @@ class Pyttsx3Engine:
         import pyttsx3
 
         version = getattr(pyttsx3, "__version__", "?")
-        return f"pyttsx3/{version}/{sys.platform}/{self.voice or 'default'}/{self.rate}"
+        return f"pyttsx3/2/{version}/{sys.platform}/{self.voice or 'default'}/{self.rate}"
+
+    _warmed: ClassVar[list[bool]] = [False]
+    """Whether this process has spoken once: espeak-ng says its first sentence at its own default
+    rate, whatever rate was set, so a throwaway sentence goes first."""
 
     def synthesize(self, text: str, dest: Path) -> None:
         dest = Path(dest)
@@ -144,18 +160,31 @@ class Pyttsx3Engine:
             if voice_id:
                 engine.setProperty("voice", voice_id)
             engine.setProperty("rate", self.rate)
-            dest.unlink(missing_ok=True)
-            before = self._finished[0]
-            with _quiet_stdout():
-                engine.save_to_file(text, str(dest))
-                engine.runAndWait()
-                # The first runAndWait() can return before the file is written: wait for the
-                # finished-utterance event and a complete file (the driver prints as it finishes).
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:
-                    if self._finished[0] > before and _wav_complete(dest):
-                        break
-                    time.sleep(0.005)
-                else:
-                    if not _wav_complete(dest):
-                        raise EngineError("pyttsx3 did not finish writing its audio within 30 seconds.")
+            if not self._warmed[0]:
+                with tempfile.TemporaryDirectory(prefix="audioguide-warm-") as tmp:
+                    self._speak(engine, "Ready.", Path(tmp) / "warm.wav")
+                self._warmed[0] = True
+            # pyttsx3's espeak driver writes the file when espeak says the message ended, and that
+            # callback can race the audio of the message: now and then the file has no audio at all.
+            for _ in range(3):
+                self._speak(engine, text, dest)
+                if _wav_frames(dest) > 0:
+                    return
+            raise EngineError(f"pyttsx3 made an empty recording three times for: {text[:60]}")
+
+    def _speak(self, engine: Any, text: str, dest: Path) -> None:
+        dest.unlink(missing_ok=True)
+        before = self._finished[0]
+        with _quiet_stdout():
+            engine.save_to_file(text, str(dest))
+            engine.runAndWait()
+            # The first runAndWait() can return before the file is written: wait for the
+            # finished-utterance event and a complete file (the driver prints as it finishes).
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if self._finished[0] > before and _wav_complete(dest):
+                    break
+                time.sleep(0.005)
+            else:
+                if not _wav_complete(dest):
+                    raise EngineError("pyttsx3 did not finish writing its audio within 30 seconds.")
