@@ -34,6 +34,10 @@ MIME_TYPES = {
 }
 
 
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
+"""A Host header that is a plain name or address and port, nothing else."""
+
+
 def rebase_feed(data: bytes, old_base: str | None, new_base: str) -> bytes:
     """The feed with every link made absolute under ``new_base`` (the address it is served at)."""
     root = ET.fromstring(data)
@@ -78,6 +82,17 @@ class GuideRequestHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the CLI says where it serves; podcast apps make many requests
 
+    def _base_for_client(self) -> str:
+        """The address the app used to reach us (its Host header), so the feed's links work for it.
+
+        A phone on the network asks for http://192.168.1.20:8000/feed.xml even when the server
+        listens on 0.0.0.0; links to 0.0.0.0 would be useless to it.
+        """
+        host = (self.headers.get("Host") or "").strip()
+        if host and _HOST.fullmatch(host):
+            return f"http://{host}/"
+        return self.public_base
+
     def _safe_path(self) -> Path | None:
         """The file asked for, or None when it is missing, hidden or outside the folder."""
         root = Path(self.directory).resolve()
@@ -102,7 +117,7 @@ class GuideRequestHandler(SimpleHTTPRequestHandler):
         root = Path(self.directory).resolve()
         if target == root / "feed.xml":
             info = manifest.load(root) or {}
-            body = rebase_feed(target.read_bytes(), info.get("base_url"), self.public_base)
+            body = rebase_feed(target.read_bytes(), info.get("base_url"), self._base_for_client())
             return self._send_bytes(body, MIME_TYPES[".xml"])
         ctype = self.guess_type(str(target))
         size = target.stat().st_size
@@ -180,11 +195,34 @@ def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> Thre
         server = _Server((host, port), partial(GuideRequestHandler, directory=str(folder.resolve()), public_base=""))
     except OSError as exc:
         raise OutputError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Try another --port.") from exc
-    shown_host = f"[{host}]" if ":" in host else host
+    shown_host = _network_address() if host in ("0.0.0.0", "::", "") else host
+    shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
     base = f"http://{shown_host}:{server.server_address[1]}/"
     server.RequestHandlerClass = partial(GuideRequestHandler, directory=str(folder.resolve()), public_base=base)  # type: ignore[assignment]
     server.public_base = base  # type: ignore[attr-defined]
     return server
+
+
+def _network_address() -> str:
+    """An address other devices on the network can reach this computer at, for the printed feed URL.
+
+    Served feeds follow the address each app used, so this only decides what is printed.
+    """
+    import socket
+    import subprocess
+
+    try:
+        found = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5, check=False)
+        for address in found.stdout.split():
+            if not address.startswith(("127.", "::1", "fe80")) and ":" not in address:
+                return address
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        address = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+    return address
 
 
 def default_folder() -> Path | None:

@@ -46,7 +46,8 @@ def server(built: Path) -> Iterator[str]:
 def raw_get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     host, port = base.split("//")[1].rstrip("/").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    conn.putrequest("GET", path, skip_accept_encoding=True)  # the path is sent exactly as given
+    # The path is sent exactly as given; a Host header given here replaces the usual one.
+    conn.putrequest("GET", path, skip_accept_encoding=True, skip_host="Host" in (headers or {}))
     for key, value in (headers or {}).items():
         conn.putheader(key, value)
     conn.endheaders()
@@ -67,6 +68,19 @@ def test_served_feed_points_at_the_served_address(server: str, built: Path) -> N
     assert any(link.get("rel") == "self" and link.href == server + "feed.xml" for link in fp.feed.links)
     # The feed on disk is untouched: relative links, as built.
     assert 'url="audio/' in (built / "feed.xml").read_text()
+
+
+@pytest.mark.parametrize(("host", "expected"), [
+    ("192.168.1.20:8123", "http://192.168.1.20:8123/"),
+    ("[::1]:8123", "http://[::1]:8123/"),
+    ("evil.example/../x y", None),
+])
+def test_feed_links_follow_the_address_the_app_used(server: str, host: str, expected: str | None) -> None:
+    status, _, body = raw_get(server, "/feed.xml", {"Host": host})
+    assert status == 200
+    parsed = podcastparser.parse(server + "feed.xml", io.BytesIO(body))
+    urls = [e["enclosures"][0]["url"] for e in parsed["episodes"]]
+    assert urls and all(u.startswith((expected or server) + "audio/") for u in urls)
 
 
 def test_range_requests(server: str, built: Path) -> None:
