@@ -73,11 +73,6 @@ def load_pcm(path: Path) -> bytes:
     return bytes(segment.raw_data)
 
 
-def silence(seconds: float) -> bytes:
-    """Digital silence of ``seconds`` at :data:`SAMPLE_RATE`."""
-    return b"\x00\x00" * round(seconds * SAMPLE_RATE)
-
-
 def _layout(lengths: Sequence[int], utterances: Sequence[Utterance],
             pacing: Pacing) -> tuple[list[tuple[int, int]], list[Timing], int]:
     """Where everything goes: ``(sentence index or -1 for silence, samples)`` pieces, timings, total."""
@@ -94,16 +89,6 @@ def _layout(lengths: Sequence[int], utterances: Sequence[Utterance],
         pieces.append((-1, gap))
         position += gap
     return pieces, timings, position
-
-
-def assemble(pcm: Sequence[bytes], utterances: Sequence[Utterance], pacing: Pacing) -> tuple[bytes, list[Timing]]:
-    """Join sentence audio with pauses; return the chapter's PCM and each sentence's timing.
-
-    Timings come from sample counts of the real audio, so they are exact. This holds the whole
-    chapter in memory; :func:`plan_chapter` and :func:`render_chapter` stream it instead.
-    """
-    pieces, timings, _ = _layout([len(chunk) // 2 for chunk in pcm], utterances, pacing)
-    return b"".join(pcm[i] if i >= 0 else b"\x00\x00" * n for i, n in pieces), timings
 
 
 def wav_samples(path: Path) -> int:
@@ -393,11 +378,6 @@ class Tags:
     """ISO 639-2 language code."""
     genre: str = "Speech"
     """ID3 genre."""
-
-
-def encode_mp3(pcm: bytes, dest: Path, tags: Tags) -> None:
-    """Encode mono PCM to an MP3 at ``dest`` with ID3 tags. Same input, same bytes."""
-    encode_mp3_stream([pcm], dest, tags)
 
 
 MP3_OPTIONS = ("-codec:a", "libmp3lame", "-b:a", BITRATE)

@@ -18,13 +18,13 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__, manifest
-from .audio import SAMPLE_RATE, Pacing, Tags
+from .audio import SAMPLE_RATE, Pacing, Tags, plan_chapter, render_chapter
 from .engines import Engine, get_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, content_named, write_atomic
 from .model import BuiltChapter, ChapterScript, Document, GuideScript
 from .publish import cover, feed, transcripts
-from .reader import _CONTROL, parse, read_source
+from .reader import parse, read_source, strip_controls
 from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache, default_cache_dir
@@ -171,7 +171,7 @@ def load_script(options: BuildOptions) -> GuideScript:
     """Read the source and make its speech script."""
     document = load_document(options.source, MAX_WORDS)
     if options.title or options.language:
-        title = " ".join(_CONTROL.sub("", options.title).split()) if options.title else None
+        title = " ".join(strip_controls(options.title).split()) if options.title else None
         document = replace(document, title=title or document.title,
                            language=options.language or document.language)
     lexicon = Lexicon.builtin()
@@ -331,8 +331,6 @@ def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
 def _make_chapter(chapter: ChapterScript, *, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
                   out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
                   now: str) -> BuiltChapter:
-    from .audio import plan_chapter, render_chapter  # issue 6: streamed, loudness-normalised chapters
-
     plan = plan_chapter([paths[u.speech] for u in chapter.utterances], chapter.utterances, options.pacing)
     timings, duration = list(plan.timings), plan.samples / SAMPLE_RATE
     title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"

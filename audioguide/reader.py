@@ -76,10 +76,15 @@ def decode_source(data: bytes, name: str = "the file") -> str:
         raise InputError(
             f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page."
         )
-    text = _CONTROL.sub("", text)
+    text = strip_controls(text)
     if not text.strip():
         raise InputError(f"{name} has no readable text in it.")
     return text
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab and newline stay), lone surrogates or non-characters."""
+    return _CONTROL.sub("", text)
 
 
 def read_source(path: Path) -> tuple[str, str]:

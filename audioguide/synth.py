@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -85,18 +84,16 @@ class SynthesisStats:
 def _synthesize_one(engine: Engine, speech: str, target: Path) -> None:
     """Speak ``speech`` into the cache file ``target``, atomically, as canonical mono WAV.
 
-    An engine that hands back an empty file (espeak-ng under pyttsx3 now and then does, in a freshly
-    started process) is asked once more before that counts as a failure.
+    Engines handle their own quirks (pyttsx3 retries its occasional empty recording); an engine
+    that still hands back no audio is reported.
     """
     with atomic_path(target) as tmp:
-        for attempt in range(2):
-            engine.synthesize(speech, tmp)
-            if tmp.exists() and tmp.stat().st_size > 0:
-                canonicalise_wav(tmp)
-                if wav_samples(tmp) > 0 or not speech.strip():
-                    return
-            if attempt:
-                raise EngineError(f"The {engine.name} engine made no audio for: {_short(speech, 60)}")
+        engine.synthesize(speech, tmp)
+        if tmp.exists() and tmp.stat().st_size > 0:
+            canonicalise_wav(tmp)
+            if wav_samples(tmp) > 0 or not speech.strip():
+                return
+        raise EngineError(f"The {engine.name} engine made no audio for: {_short(speech, 60)}")
 
 
 class SpeechCache:
@@ -221,10 +218,6 @@ def _worker_main(conn: Connection, factory: EngineFactory) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     try:
         engine = factory()
-        # A first sentence settles the engine (pyttsx3 can speak the first one or two sentences of a
-        # fresh process at espeak-ng's default rate): what the worker says next matches in-process.
-        with tempfile.TemporaryDirectory() as scratch:
-            engine.synthesize("Ready.", Path(scratch) / "warm-up.wav")
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         _send(conn, ("failed", None, exc))
         return

@@ -59,17 +59,6 @@ def _wav_complete(path: Path) -> bool:
         return False
 
 
-def _wav_frames(path: Path) -> int:
-    """How many audio frames a WAV file holds (0 when it has none or can't be read)."""
-    import wave
-
-    try:
-        with wave.open(str(path), "rb") as wav:
-            return wav.getnframes()
-    except (wave.Error, EOFError, OSError):
-        return 0
-
-
 @register
 class Pyttsx3Engine:
     """pyttsx3: espeak-ng on Linux, NSSpeechSynthesizer on macOS, SAPI5 on Windows."""
@@ -164,11 +153,13 @@ class Pyttsx3Engine:
                 with tempfile.TemporaryDirectory(prefix="audioguide-warm-") as tmp:
                     self._speak(engine, "Ready.", Path(tmp) / "warm.wav")
                 self._warmed[0] = True
+            from ..audio import wav_samples  # here, so listing engines stays light
+
             # pyttsx3's espeak driver writes the file when espeak says the message ended, and that
             # callback can race the audio of the message: now and then the file has no audio at all.
             for _ in range(3):
                 self._speak(engine, text, dest)
-                if _wav_frames(dest) > 0:
+                if wav_samples(dest) > 0:
                     return
             raise EngineError(f"pyttsx3 made an empty recording three times for: {text[:60]}")
 

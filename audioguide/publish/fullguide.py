@@ -10,6 +10,7 @@ import hashlib
 import json
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +23,19 @@ if TYPE_CHECKING:
     from ..build import PublishContext
 
 
+@lru_cache(maxsize=1024)
+def _mp3_length(path: str, size: int, mtime_ns: int) -> float:
+    """ffprobe's length of a chapter file; size and time in the key keep a changed file from matching."""
+    return probe_duration(Path(path))
+
+
 def chapter_marks(ctx: PublishContext) -> list[dict[str, Any]]:
     """Start, end and title of every chapter and subsection across the whole guide, in order."""
     marks: list[dict[str, Any]] = []
     offset = 0.0
     for chapter in ctx.chapters:
-        length = probe_duration(ctx.out / chapter.audio)
+        stat = (ctx.out / chapter.audio).stat()
+        length = _mp3_length(str(ctx.out / chapter.audio), stat.st_size, stat.st_mtime_ns)
         starts = subsection_starts(chapter)
         for i, (title, start) in enumerate(starts):
             end = starts[i + 1][1] if i + 1 < len(starts) else length

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import email.utils
 import os
-import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -28,18 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..model import BuiltChapter, Utterance
+from .feed import xml_safe
 
 if TYPE_CHECKING:
     from ..build import PublishContext
 
 BlockKind = Literal["title", "h1", "h2", "p", "signpost"]
 
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def xml_text(text: str) -> str:
     """``text`` escaped for XML content or an attribute value, without the characters XML forbids."""
-    return escape(_NOT_XML.sub("", text), quote=True)
+    return escape(xml_safe(text), quote=True)
 
 
 @dataclass(frozen=True)
