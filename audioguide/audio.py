@@ -1,24 +1,26 @@
-"""Assemble sentence audio into chapters with pauses, and encode them to tagged MP3."""
+"""Sentence audio into chapters: prepared sentences, chapter layout in MP3 segments, one gain per
+chapter, encoding and tags."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
-import tempfile
 import warnings
 import wave
-from collections.abc import Iterable, Iterator, Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from . import mp3
 from .errors import ToolError
-from .loudness import LIMIT_DBTP, TARGET_LUFS, LoudnessMeter, LoudnessReport, db_to_gain
+from .loudness import LIMIT_DBTP, TARGET_LUFS, LoudnessReport, db_to_gain
 from .model import Timing, Utterance
 
 SAMPLE_RATE = 22050
 """Chapters are assembled and encoded as mono 16-bit PCM at this rate."""
-BITRATE = "64k"
-"""MP3 bitrate: plenty for mono speech."""
 
 
 @dataclass(frozen=True)
@@ -73,24 +75,6 @@ def load_pcm(path: Path) -> bytes:
     return bytes(segment.raw_data)
 
 
-def _layout(lengths: Sequence[int], utterances: Sequence[Utterance],
-            pacing: Pacing) -> tuple[list[tuple[int, int]], list[Timing], int]:
-    """Where everything goes: ``(sentence index or -1 for silence, samples)`` pieces, timings, total."""
-    pieces: list[tuple[int, int]] = [(-1, round(pacing.lead_in * SAMPLE_RATE))]
-    position = pieces[0][1]
-    timings: list[Timing] = []
-    for i, (length, utterance) in enumerate(zip(lengths, utterances, strict=True)):
-        start = position
-        pieces.append((i, length))
-        position += length
-        timings.append(Timing(start=start / SAMPLE_RATE, end=position / SAMPLE_RATE))
-        gap = round((pacing.tail if i == len(utterances) - 1 else pacing.after(utterance.pause_after))
-                    * SAMPLE_RATE)
-        pieces.append((-1, gap))
-        position += gap
-    return pieces, timings, position
-
-
 def wav_samples(path: Path) -> int:
     """How many samples the sentence audio at ``path`` has at :data:`SAMPLE_RATE`, mono."""
     try:
@@ -122,18 +106,144 @@ def canonicalise_wav(path: Path) -> None:
     write_wav(path, load_pcm(path))
 
 
-@dataclass(frozen=True)
-class ChapterPlan:
-    """A chapter laid out in time without its audio in memory: sentence files and silences."""
+# ---- prepared sentences: limited and measured once, kept in the cache --------------------------------
 
-    paths: tuple[Path, ...]
-    """Each utterance's audio file, in order."""
-    pieces: tuple[tuple[int, int], ...]
-    """``(index into paths, samples)`` for a sentence, ``(-1, samples)`` for a pause, in order."""
-    timings: tuple[Timing, ...]
-    """Where each utterance starts and ends, in seconds."""
+MP3_ALLOWANCE_DB = 0.5
+"""libmp3lame at 64 kbit/s CBR gives back speech about 0.4-0.6 LU quieter than it was given (measured
+with pyloudnorm and ffmpeg's ebur128 on espeak-ng, piper and test-tone chapters): the PCM aims that much
+higher so that the MP3, not the PCM, lands on the target."""
+PCM_TARGET = TARGET_LUFS + MP3_ALLOWANCE_DB
+"""Integrated loudness the chapter PCM is brought to, LUFS."""
+CREST_MARGIN_DB = 3.0
+"""Sentences are limited this much further than the chapter alone would need. A sentence measured on
+its own is about 2 dB louder than the chapter it sits in (blocks that straddle pauses pull a chapter's
+gated loudness down), and sentences spread about a decibel either side: with this margin nearly every
+sentence fits under the limit at its chapter's gain without being limited a second time."""
+CREST_DB = LIMIT_DBTP - PCM_TARGET - CREST_MARGIN_DB
+"""How far a sentence's true peaks may rise above its own loudness (10.5 dB). Each sentence is limited
+to this crest before the chapter's single gain (a limiter before linear gain, as espeak-ng's high
+peaks need), so one measurement of the chapter sets a gain that lands it on the target with its
+peaks at the limit. Quiet sentences stay quiet: only peaks are held, never levels evened out."""
+PREPARED_FORMAT = "prepared-1"
+"""Folder of prepared sentences in the cache; changes whenever preparation changes."""
+FINE = SAMPLE_RATE // 50
+"""Samples per energy bin of a prepared sentence (20 ms: five to a BS.1770 100 ms step)."""
+HOP = SAMPLE_RATE // 10
+"""BS.1770's 100 ms step."""
+GAIN_STEP = 0.5
+"""Chapter gains are whole multiples of this, in dB, so that a small edit seldom changes a chapter's
+gain and every other paragraph's encoded audio can be kept (the cost: at most 0.25 LU off target)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A sentence ready for any chapter: limited to :data:`CREST_DB`, with what a chapter needs to know."""
+
+    path: Path
+    """The ``.npz`` file holding the audio (float32, full scale 1.0)."""
     samples: int
-    """Length of the chapter in samples at :data:`SAMPLE_RATE`."""
+    """Length in samples at :data:`SAMPLE_RATE`."""
+    peak: float
+    """True peak of the prepared audio, linear."""
+    loudness: float
+    """The sentence's own loudness, LUFS (``-inf`` for silence)."""
+    limited: bool
+    """Whether the limiter changed it."""
+    energies: Any
+    """K-weighted energy per :data:`FINE` samples from its first sample, its filter ring-down included."""
+
+    def audio(self) -> Any:
+        """The prepared samples, float64."""
+        import numpy as np
+
+        with np.load(self.path) as data:
+            return data["audio"].astype(np.float64)
+
+
+def prepared_path(cache_root: Path, wav: Path) -> Path:
+    """Where the prepared form of the cached sentence ``wav`` is kept."""
+    return Path(cache_root) / PREPARED_FORMAT / wav.stem[:2] / f"{wav.stem}.npz"
+
+
+def sentence_loudness(samples: Any) -> float:
+    """A sentence's loudness in LUFS: BS.1770 gated, or for one shorter than a 400 ms block, its mean
+    K-weighted power."""
+    import numpy as np
+
+    from .loudness import LoudnessMeter, k_filter
+
+    if len(samples) == 0 or not np.any(samples):
+        return -math.inf
+    meter = LoudnessMeter(SAMPLE_RATE)
+    meter.feed(samples)
+    found = meter.integrated()
+    if found == -math.inf:
+        power = float(np.square(k_filter(samples, SAMPLE_RATE)).sum()) / len(samples)
+        found = -0.691 + 10.0 * math.log10(power) if power > 0 else -math.inf
+    return found
+
+
+def prepare(wav: Path, dest: Path) -> Prepared:
+    """The prepared form of sentence audio ``wav``, made once and kept at ``dest``."""
+    import numpy as np
+
+    from .fsutil import atomic_path
+    from .loudness import RING, LoudnessMeter, limit_with_peak
+
+    if dest.is_file():
+        try:
+            with np.load(dest) as data:
+                return Prepared(path=dest, samples=int(data["samples"]), peak=float(data["peak"]),
+                                loudness=float(data["loudness"]), limited=bool(data["limited"]),
+                                energies=data["energies"].copy())
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass  # half-written by an older crash, or damaged: make it again
+    x = np.frombuffer(load_pcm(wav), dtype="<i2").astype(np.float64) / 32768.0
+    loud = sentence_loudness(x)
+    y, peak = limit_with_peak(x, db_to_gain(loud + CREST_DB), SAMPLE_RATE) if loud > -math.inf else (x, 0.0)
+    meter = LoudnessMeter(SAMPLE_RATE, FINE)
+    meter.feed(y)
+    meter.feed_silence(RING)
+    found = Prepared(path=dest, samples=len(x), peak=peak, loudness=loud, limited=y is not x,
+                     energies=meter.energies())
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, audio=y.astype(np.float32), samples=found.samples, peak=found.peak, loudness=loud,
+                 limited=found.limited, energies=found.energies)
+    return found
+
+
+# ---- chapters: laid out in MP3 segments --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a chapter's utterances encoded on its own: a paragraph or so, cut where the chapter
+    pauses after a paragraph or heading."""
+
+    items: tuple[tuple[int, int], ...]
+    """``(utterance index in the chapter, sample where it starts in the segment)``."""
+    samples: int
+    """Length of the segment's PCM, a whole number of MP3 frames."""
+
+
+@dataclass(frozen=True)
+class ChapterLayout:
+    """Where everything in a chapter goes, in samples of the decoded MP3."""
+
+    segments: tuple[Segment, ...]
+    """The chapter's segments, in order."""
+    starts: tuple[int, ...]
+    """Where each utterance starts."""
+    lengths: tuple[int, ...]
+    """Each utterance's length."""
+    samples: int
+    """Length of the whole chapter."""
+
+    @property
+    def timings(self) -> list[Timing]:
+        """Start and end of each utterance, in seconds."""
+        return [Timing(start=s / SAMPLE_RATE, end=(s + n) / SAMPLE_RATE)
+                for s, n in zip(self.starts, self.lengths, strict=True)]
 
     @property
     def duration(self) -> float:
@@ -141,223 +251,173 @@ class ChapterPlan:
         return self.samples / SAMPLE_RATE
 
 
-def plan_chapter(paths: Sequence[Path], utterances: Sequence[Utterance], pacing: Pacing) -> ChapterPlan:
-    """Lay a chapter out from its sentence files (reading only their headers) and the pacing."""
-    lengths = [wav_samples(p) for p in paths]
-    pieces, timings, total = _layout(lengths, utterances, pacing)
-    return ChapterPlan(paths=tuple(Path(p) for p in paths), pieces=tuple(pieces), timings=tuple(timings),
-                       samples=total)
+def _frames_up(samples: int) -> int:
+    return -(-samples // mp3.FRAME) * mp3.FRAME
+
+
+def layout_chapter(lengths: Sequence[int], utterances: Sequence[Utterance], pacing: Pacing) -> ChapterLayout:
+    """Lay a chapter out: the pacing's pauses between utterances, cut into segments at paragraph pauses.
+
+    Inside a segment every pause is exact. Each segment is padded with silence to a whole number of
+    MP3 frames, so a pause where the chapter is cut is up to one frame (26 ms) longer than asked;
+    in return a segment's audio depends only on its own utterances and the pause before it.
+    """
+    rate = SAMPLE_RATE
+    count = len(lengths)
+    gaps = [round(pacing.after(u.pause_after) * rate) for u in utterances]
+    groups: list[list[int]] = [[]]
+    for i in range(count):
+        groups[-1].append(i)
+        if i < count - 1 and utterances[i].pause_after in ("paragraph", "heading") and gaps[i] >= 2 * mp3.FRAME:
+            groups.append([])
+    segments: list[Segment] = []
+    starts: list[int] = []
+    frame_start = 0  # where the current segment's first frame decodes
+    lead = max(0, round(pacing.lead_in * rate) - mp3.DELAY)
+    for g, group in enumerate(groups):
+        offset = lead
+        items = []
+        for k, i in enumerate(group):
+            items.append((i, offset))
+            starts.append(frame_start + mp3.DELAY + offset)
+            offset += lengths[i] + (gaps[i] if k < len(group) - 1 else 0)
+        if g == len(groups) - 1:
+            # The decoded chapter ends 2 frames minus the delay after the last segment's PCM.
+            offset += max(0, round(pacing.tail * rate) - (2 * mp3.FRAME - mp3.DELAY))
+        else:
+            lead = gaps[group[-1]] - 2 * mp3.FRAME  # the frames between two segments are part of the pause
+        samples = max(mp3.FRAME, _frames_up(offset))
+        segments.append(Segment(items=tuple(items), samples=samples))
+        frame_start += mp3.FRAME * mp3.frames_for(samples)
+    return ChapterLayout(segments=tuple(segments), starts=tuple(starts), lengths=tuple(lengths),
+                         samples=frame_start)
+
+
+def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> LoudnessReport:
+    """The chapter's one gain: what brings its prepared sentences, where the layout puts them, to
+    :data:`PCM_TARGET`, in whole :data:`GAIN_STEP` steps.
+
+    A sentence whose peaks would pass :data:`LIMIT_DBTP` at that gain is limited when the segment is
+    rendered (:func:`render_segment`), which takes a little loudness away: such sentences are limited
+    here the same way and measured again, and the gain found again, until it stays put.
+    """
+    import numpy as np
+
+    from .loudness import gated_loudness, place
+
+    def loudness(energies: Sequence[Any]) -> float:
+        bins = np.zeros(layout.samples // HOP + 1)
+        for start, found in zip(layout.starts, energies, strict=True):
+            place(found, start, FINE, HOP, bins)
+        return gated_loudness(bins[:layout.samples // HOP], HOP)
+
+    measured = loudness([p.energies for p in prepared])
+    if measured == -math.inf:
+        return LoudnessReport(measured=measured, gain_db=0.0, limited=0)
+    gain_db = _on_step(PCM_TARGET - measured)
+    ceiling = db_to_gain(LIMIT_DBTP)
+    tried: set[float] = {gain_db}
+    for _ in range(4):
+        gain = db_to_gain(gain_db)
+        if all(p.peak * gain <= ceiling for p in prepared):
+            break
+        energies = [p.energies if p.peak * gain <= ceiling else _limited_energies(p, gain_db) / gain ** 2
+                    for p in prepared]
+        better = _on_step(PCM_TARGET - loudness(energies))
+        if better in tried:  # settled, or going back and forth between neighbours: keep this one
+            break
+        tried.add(better)
+        gain_db = better
+    limited = sum(1 for p in prepared if p.limited or p.peak * db_to_gain(gain_db) > ceiling)
+    return LoudnessReport(measured=measured, gain_db=gain_db, limited=limited)
+
+
+def _on_step(gain_db: float) -> float:
+    return round(gain_db / GAIN_STEP) * GAIN_STEP
+
+
+def _limited_energies(sentence: Prepared, gain_db: float) -> Any:
+    """Energy bins of ``sentence`` as rendered at ``gain_db`` (limited)."""
+    from .loudness import RING, LoudnessMeter, limit
+
+    x = limit(sentence.audio() * db_to_gain(gain_db), db_to_gain(LIMIT_DBTP), SAMPLE_RATE)
+    meter = LoudnessMeter(SAMPLE_RATE, FINE)
+    meter.feed(x)
+    meter.feed_silence(RING)
+    return meter.energies()
+
+
+SEGMENT_FORMAT = "segment-1"
+"""Changes whenever segment rendering changes, so that segments encoded by older versions are not used."""
+
+
+def segment_key(segment: Segment, prepared: Sequence[Prepared], gain_db: float) -> str:
+    """What a segment's MP3 frames depend on: its sentences, where they sit, the gain and the encoder."""
+    import hashlib
+    import json
+
+    payload = json.dumps([SEGMENT_FORMAT, PREPARED_FORMAT, [[prepared[i].path.stem, at] for i, at in segment.items],
+                          segment.samples, gain_db, SAMPLE_RATE, LIMIT_DBTP, mp3.KBPS, mp3.QUALITY])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def segment_path(cache_root: Path, key: str) -> Path:
+    """Where a segment's encoded frames are kept in the cache."""
+    return Path(cache_root) / "segments" / key[:2] / f"{key}.mp3"
+
+
+def render_segment(items: Sequence[tuple[Path, int]], samples: int, gain_db: float, dest: Path) -> int:
+    """Encode a segment to MP3 frames at ``dest`` (atomically); returns the number of frames.
+
+    ``items`` are the prepared sentences' files and where each starts. The chapter's gain is applied
+    and the few peaks that would still pass :data:`LIMIT_DBTP` (a sentence louder than the chapter
+    as a whole) are limited. Memory holds one sentence.
+    """
+    from .fsutil import atomic_path
+
+    def pcm() -> Iterator[bytes]:
+        import numpy as np
+
+        from .loudness import limit
+
+        gain, ceiling = db_to_gain(gain_db), db_to_gain(LIMIT_DBTP)
+        position = 0
+        for path, at in items:
+            yield from _silence(at - position)
+            with np.load(path) as data:
+                x = data["audio"].astype(np.float64) * gain
+                peak = float(data["peak"]) * gain
+            if peak > ceiling:
+                x = limit(x, ceiling, SAMPLE_RATE)
+            yield np.clip(np.round(x * 32768.0), -32768, 32767).astype("<i2").tobytes()
+            position = at + len(x)
+        yield from _silence(samples - position)
+
+    frames = mp3.encode_segment(pcm(), SAMPLE_RATE)
+    found = mp3.count_frames(frames)
+    if found != mp3.frames_for(samples):
+        raise ToolError(f"The MP3 encoder made {found} frames where {mp3.frames_for(samples)} were expected; "
+                        "chapter timings would be wrong. Please report this with your lameenc version.")
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(frames)
+    return found
 
 
 _SILENCE_CHUNK = SAMPLE_RATE * 10
 
 
-def _stream(plan: ChapterPlan) -> Iterator[tuple[bool, object]]:
-    """The chapter piece by piece: ``(True, float samples)`` for speech, ``(False, count)`` for silence."""
-    import numpy as np
-
-    for index, count in plan.pieces:
-        if index < 0:
-            yield False, count
-            continue
-        pcm = load_pcm(plan.paths[index])
-        yield True, np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+def _silence(count: int) -> Iterator[bytes]:
+    while count > 0:
+        n = min(count, _SILENCE_CHUNK)
+        yield b"\x00\x00" * n
+        count -= n
 
 
-def _speech_out(samples: object, gain: float, ceiling: float, verify: bool = True,
-                raw_peaks: object = None) -> tuple[object, bool]:
-    """One sentence at the chapter's gain, limited if its true peak would pass ``ceiling``.
+def assemble_chapter(parts: Sequence[Path], dest: Path, tags: Tags) -> None:
+    """Join a chapter's encoded segments into a tagged MP3 at ``dest``."""
+    mp3.write_frames(dest, list(parts))
+    write_tags(dest, tags)
 
-    ``raw_peaks`` (the sentence's true peaks at unity gain, if known) saves measuring them again.
-    """
-    import numpy as np
-
-    from .loudness import limit
-
-    x = np.asarray(samples) * gain
-    # A true peak is never more than a few dB above the sample peak: skip the limiter when far below.
-    if len(x) == 0 or float(np.abs(x).max()) * 2.0 <= ceiling:
-        return x, False
-    peaks = None if raw_peaks is None else np.asarray(raw_peaks) * gain
-    return limit(x, ceiling, SAMPLE_RATE, verify, peaks), True
-
-
-_PEAK_MEMO_SAMPLES = SAMPLE_RATE * 60 * 20
-"""Chapters up to 20 minutes keep their loud sentences' true peaks between measuring passes (float32:
-at most 106 MB even if every sentence needed limiting); longer ones measure them again."""
-
-
-def measure_plan(plan: ChapterPlan, gain: float = 1.0, ceiling: float | None = None,
-                 memo: dict[int, object] | None = None) -> tuple[float, int, float]:
-    """Integrated loudness of the chapter at ``gain`` (limited at ``ceiling`` if given), how many
-    sentences the limiter touched, and the highest sample level."""
-    import numpy as np
-
-    from .loudness import true_peaks
-
-    meter = LoudnessMeter(SAMPLE_RATE)
-    limited = 0
-    peak = 0.0
-    sentence = -1
-    for speech, value in _stream(plan):
-        if not speech:
-            meter.feed_silence(int(value))  # type: ignore[call-overload]
-            continue
-        sentence += 1
-        x: object = np.asarray(value) * gain
-        if ceiling is not None:
-            raw = np.asarray(value)
-            raw_peaks = None
-            if memo is not None and len(raw) and float(np.abs(raw).max()) * gain * 2.0 > ceiling:
-                if sentence not in memo:
-                    memo[sentence] = true_peaks(raw, ceiling / gain / 2.0).astype(np.float32)
-                raw_peaks = memo[sentence]
-            x, touched = _speech_out(value, gain, ceiling, verify=False, raw_peaks=raw_peaks)
-            limited += touched
-        array = np.asarray(x)
-        if len(array):
-            peak = max(peak, float(np.abs(array).max()))
-        meter.feed(array)
-    return meter.integrated(), limited, peak
-
-
-MP3_ALLOWANCE_DB = 0.5
-"""libmp3lame at 64 kbit/s CBR gives back speech about 0.4-0.6 LU quieter than it was given (measured
-with pyloudnorm and ffmpeg's ebur128 on espeak-ng, piper and test-tone chapters): aim that much higher
-so that the MP3, not the PCM, lands on the target."""
-
-
-def loudness_gain(plan: ChapterPlan, target: float = TARGET_LUFS + MP3_ALLOWANCE_DB,
-                  ceiling_dbtp: float = LIMIT_DBTP) -> LoudnessReport:
-    """The single gain that brings the whole chapter to ``target`` LUFS once limited at ``ceiling_dbtp``.
-
-    Measures the chapter as synthesised; only if the limiter will have work to do, measures it again
-    at that gain, limited, and adds back the loudness the limiter took away, until it is within
-    0.2 LU (a few passes over the sentence files, one sentence in memory at a time).
-    """
-    ceiling = db_to_gain(ceiling_dbtp)
-    measured, _, peak = measure_plan(plan)
-    if measured == float("-inf"):
-        return LoudnessReport(measured=measured, gain_db=0.0, limited=0)
-    gain_db = target - measured
-    if peak * db_to_gain(gain_db) * 2.0 <= ceiling:
-        return LoudnessReport(measured=measured, gain_db=gain_db, limited=0)  # the limiter has nothing to do
-    touched = 0
-    memo: dict[int, object] | None = {} if plan.samples <= _PEAK_MEMO_SAMPLES else None
-    for _ in range(3):
-        limited_loudness, touched, _ = measure_plan(plan, db_to_gain(gain_db), ceiling, memo)
-        if not touched or limited_loudness == float("-inf") or abs(limited_loudness - target) < 0.2:
-            break
-        gain_db += target - limited_loudness
-    return LoudnessReport(measured=measured, gain_db=gain_db, limited=touched)
-
-
-def render_pcm(plan: ChapterPlan, gain_db: float = 0.0, ceiling_dbtp: float | None = LIMIT_DBTP) -> Iterator[bytes]:
-    """The chapter as 16-bit PCM, a sentence or a pause at a time, at ``gain_db`` and limited."""
-    import numpy as np
-
-    gain = db_to_gain(gain_db)
-    ceiling = db_to_gain(ceiling_dbtp) if ceiling_dbtp is not None else None
-    for speech, value in _stream(plan):
-        if not speech:
-            count = int(value)  # type: ignore[call-overload]
-            while count > 0:
-                n = min(count, _SILENCE_CHUNK)
-                yield b"\x00\x00" * n
-                count -= n
-            continue
-        if ceiling is None:
-            x = np.asarray(value) * gain
-        else:
-            x, _ = _speech_out(value, gain, ceiling)  # type: ignore[assignment]
-        yield np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype("<i2").tobytes()
-
-
-CHAPTER_FORMAT = "chapter-mp3-1"
-"""Changes whenever chapter rendering changes, so that cached chapters from older versions are not used."""
-
-
-def chapter_key(plan: ChapterPlan, tags: Tags, normalise: bool = True) -> str:
-    """What a chapter MP3 depends on: its sentence audio files, the layout, the tags and the settings."""
-    import hashlib
-    import json
-
-    files = []
-    for path in plan.paths:
-        stat = Path(path).stat()
-        files.append([str(path), stat.st_size, stat.st_mtime_ns])
-    payload = json.dumps([CHAPTER_FORMAT, files, plan.pieces, vars(tags), normalise, TARGET_LUFS, LIMIT_DBTP,
-                          MP3_OPTIONS, SAMPLE_RATE])
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def render_chapter(plan: ChapterPlan, dest: Path, tags: Tags, normalise: bool = True,
-                   cache_dir: Path | None = None) -> LoudnessReport | None:
-    """Encode a planned chapter to a tagged MP3 at ``dest``, at -16 LUFS with true peaks under -1 dBTP.
-
-    One gain for the whole chapter (never sentence by sentence), a true-peak limiter for the few
-    peaks that would pass the ceiling, and one streamed MP3 encode: memory holds one sentence.
-    With ``cache_dir``, a chapter made before from the same sentence files and settings is copied
-    from ``cache_dir/chapters`` instead (returns ``None`` then), and a new one is kept there.
-    """
-    if cache_dir is None:
-        return _render(plan, dest, tags, normalise)
-    from .fsutil import atomic_path
-
-    cached = Path(cache_dir) / "chapters" / f"{chapter_key(plan, tags, normalise)}.mp3"
-    if cached.is_file():
-        shutil.copyfile(cached, dest)
-        return None
-    report = _render(plan, dest, tags, normalise)
-    with atomic_path(cached) as tmp:
-        shutil.copyfile(dest, tmp)
-    return report
-
-
-def _render(plan: ChapterPlan, dest: Path, tags: Tags, normalise: bool) -> LoudnessReport:
-    if not normalise:
-        encode_mp3_stream(render_pcm(plan, 0.0, None), dest, tags)
-        return LoudnessReport(measured=float("nan"), gain_db=0.0, limited=0)
-    report = loudness_gain(plan)
-    encode_mp3_stream(render_pcm(plan, report.gain_db, LIMIT_DBTP), dest, tags)
-    # The encoder's loss varies a little with the voice: check the MP3 itself, and in the rare case
-    # that it is more than half a unit off, encode once more with the gain corrected.
-    heard = mp3_loudness(dest)
-    if report.measured > float("-inf") and abs(heard - TARGET_LUFS) > MP3_RETRY_LU:
-        corrected = report.gain_db + (TARGET_LUFS - heard)
-        encode_mp3_stream(render_pcm(plan, corrected, LIMIT_DBTP), dest, tags)
-        report = LoudnessReport(measured=report.measured, gain_db=corrected, limited=report.limited)
-    return report
-
-
-MP3_RETRY_LU = 0.5
-"""How far from the target a chapter MP3 may land before it is encoded again with the gain corrected."""
-
-
-def mp3_loudness(path: Path) -> float:
-    """Integrated loudness of an audio file as decoded by ffmpeg, in LUFS (streamed, little memory)."""
-    import numpy as np
-
-    ffmpeg = require_tool("ffmpeg")
-    meter = LoudnessMeter(SAMPLE_RATE)
-    process = subprocess.Popen(
-        [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE),
-         "pipe:1"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    carry = b""
-    with process.stdout:
-        while True:
-            block = process.stdout.read(1 << 20)
-            if not block:
-                break
-            block = carry + block
-            even = len(block) // 2 * 2
-            carry = block[even:]
-            meter.feed(np.frombuffer(block[:even], dtype="<i2").astype(np.float64) / 32768.0)
-    if process.wait() != 0:
-        raise ToolError(f"ffmpeg could not read {Path(path).name} back.")
-    return meter.integrated()
 
 
 @dataclass(frozen=True)
@@ -378,48 +438,6 @@ class Tags:
     """ISO 639-2 language code."""
     genre: str = "Speech"
     """ID3 genre."""
-
-
-MP3_OPTIONS = ("-codec:a", "libmp3lame", "-b:a", BITRATE)
-"""The encoder settings of every chapter (scripts/bench uses them for its floor too)."""
-
-
-def encode_mp3_stream(chunks: Iterable[bytes], dest: Path, tags: Tags) -> None:
-    """Encode mono PCM, fed to ffmpeg piece by piece as it is made, to a tagged MP3 at ``dest``.
-
-    Same input, same bytes, however the PCM is cut into pieces.
-    """
-    ffmpeg = require_tool("ffmpeg")
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE),
-             "-ac", "1", "-i", "pipe:0", "-map_metadata", "-1", "-fflags", "+bitexact",
-             "-flags:a", "+bitexact", *MP3_OPTIONS, "-id3v2_version", "0",
-             "-write_xing", "1", "-f", "mp3", "-y", str(dest)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-        )
-        assert process.stdin is not None
-        broken = False
-        try:
-            for chunk in chunks:
-                process.stdin.write(chunk)
-        except BrokenPipeError:
-            broken = True
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        finally:
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                broken = True
-        returncode = process.wait()
-        if returncode != 0 or broken:
-            errors.seek(0)
-            message = errors.read().decode(errors="replace").strip()[-300:] or f"exit status {returncode}"
-            raise ToolError(f"ffmpeg could not encode {Path(dest).name}: {message}")
-    write_tags(dest, tags)
 
 
 def write_tags(path: Path, tags: Tags) -> None:

@@ -16,9 +16,24 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from . import __version__, manifest
-from .audio import SAMPLE_RATE, Pacing, Tags, plan_chapter, render_chapter
+from .audio import (
+    ChapterLayout,
+    Pacing,
+    Prepared,
+    Tags,
+    assemble_chapter,
+    chapter_gain,
+    layout_chapter,
+    prepare,
+    prepared_path,
+    render_segment,
+    require_tool,
+    segment_key,
+    segment_path,
+)
 from .engines import Engine, get_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, content_named, write_atomic
@@ -199,6 +214,11 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
     _check_writable(out)
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise InputError(f"Unknown format '{unknown[0]}'. Choose from: {', '.join(FORMATS)}.")
+    if {"mp3", "m4b"} & set(options.formats):
+        require_tool("ffmpeg")  # the whole-guide files are joined by ffmpeg: say so before any work
     clean_stale_parts(out)
     previous = manifest.load(out) or {}
     old_dates = {c.get("sha256"): c.get("pub_date") for c in previous.get("chapters", []) if isinstance(c, dict)}
@@ -225,10 +245,8 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
     now = email.utils.format_datetime(email.utils.localtime().astimezone().replace(microsecond=0))
 
-    numbered = [c for c in script.chapters if c.kind == "chapter"]
-    make = partial(_make_chapter, script=script, options=options, paths=paths, out=out, total=len(numbered),
-                   guide_id=guide_id, old_dates=old_dates, now=now)
-    built = _map_chapters(make, list(script.chapters), options.jobs, progress)
+    built = _make_chapters(script, options, paths, out, guide_id=guide_id, old_dates=old_dates, now=now,
+                           progress=progress)
 
     cover_rel = "cover.png"
     write_atomic(out / cover_rel, cover.cover_png(script.title))
@@ -238,12 +256,9 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         "base_url": base, "feed": "feed.xml", "cover": cover_rel, "generator": f"audioguide {__version__}",
     }
     publishers = _publishers()
-    unknown = [f for f in options.formats if f not in FORMATS]
-    if unknown:
-        raise InputError(f"Unknown format '{unknown[0]}'. Choose from: {', '.join(FORMATS)}.")
     outputs: dict[str, list[str]] = {}
     context = PublishContext(out=out, script=script, chapters=built, meta=meta, options=options)
-    for name in ("page", *options.formats):
+    for name in (*options.formats, "page"):  # the page last, with the feed: it shows the new build
         if name not in publishers:
             if name == "page":
                 continue
@@ -264,42 +279,103 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
 
 def _quiet_worker() -> None:
-    """Chapter workers leave Ctrl+C to the main process, which stops the build cleanly."""
+    """Workers leave Ctrl+C to the main process, which stops the build cleanly."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _map_chapters(make: Callable[[ChapterScript], BuiltChapter], chapters: list[ChapterScript], jobs: int,
-                  progress: ProgressFn | None) -> list[BuiltChapter]:
-    """Make every chapter, in worker processes when there are several cores; results in order.
+class _Workers:
+    """Worker processes for the build's numpy and encoding work, started when first needed.
 
-    Each chapter is assembled, loudness-normalised and encoded on its own, so chapters are
-    independent work: two cores make two chapters at once.
+    With one job, or too little work to be worth sharing, everything runs in this process.
+    Results come back in the order of the work given, whatever order it finished in.
     """
-    workers = min(len(chapters), jobs or os.cpu_count() or 1)
-    if progress:
-        progress("Making chapters", 0, len(chapters))
-    if workers <= 1 or not hasattr(os, "fork"):
-        built = []
-        for index, chapter in enumerate(chapters, 1):
-            built.append(make(chapter))
-            if progress:
-                progress("Making chapters", index, len(chapters))
-        return built
-    context = multiprocessing.get_context("fork")
-    results: dict[int, BuiltChapter] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet_worker) as pool:
-        # Longest chapters first, so that one long chapter does not start last and run alone.
-        order = sorted(range(len(chapters)), key=lambda i: -sum(len(u.speech) for u in chapters[i].utterances))
-        futures = {pool.submit(make, chapters[i]): i for i in order}
-        try:
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
+
+    def __init__(self, jobs: int) -> None:
+        self.size = jobs if jobs > 0 else (os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, stage: str, function: Callable[[Any], Any], items: list[Any],
+            progress: ProgressFn | None) -> list[Any]:
+        if progress:
+            progress(stage, 0, len(items))
+        if self.size <= 1 or len(items) < 2 or not hasattr(os, "fork"):
+            found = []
+            for index, item in enumerate(items, 1):
+                found.append(function(item))
                 if progress:
-                    progress("Making chapters", len(results), len(chapters))
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return [results[i] for i in range(len(chapters))]
+                    progress(stage, index, len(items))
+            return found
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_quiet_worker)
+        # A few pieces of work per message keeps the messages few; the longest work was put first.
+        step = max(1, len(items) // (self.size * 8))
+        batches = [items[i:i + step] for i in range(0, len(items), step)]
+        futures = {self.pool.submit(_run_batch, function, batch): i for i, batch in enumerate(batches)}
+        results: dict[int, list[Any]] = {}
+        done = 0
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done += len(results[futures[future]])
+            if progress:
+                progress(stage, done, len(items))
+        return [r for i in range(len(batches)) for r in results[i]]
+
+
+def _run_batch(function: Callable[[Any], Any], batch: list[Any]) -> list[Any]:
+    return [function(item) for item in batch]
+
+
+def _prepare(job: tuple[Path, Path]) -> Prepared:
+    return prepare(*job)
+
+
+def _render(job: tuple[list[tuple[Path, int]], int, float, Path]) -> int:
+    return render_segment(*job)
+
+
+def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, Path], out: Path, *,
+                   guide_id: uuid.UUID, old_dates: dict[object, object], now: str,
+                   progress: ProgressFn | None) -> list[BuiltChapter]:
+    """Every chapter as a tagged MP3 with its transcripts.
+
+    Sentences are prepared once (limited, measured) and kept in the cache; each chapter gets one
+    gain from those measurements; its segments (a paragraph or so each) are encoded unless the cache
+    already has them at that gain, in worker processes, longest first; then each chapter's segments
+    are joined. Editing one paragraph re-encodes that paragraph's segment alone.
+    """
+    root = Path(options.cache_dir or default_cache_dir())
+    wavs = list(dict.fromkeys(paths.values()))
+    numbered = [c for c in script.chapters if c.kind == "chapter"]
+    with _Workers(options.jobs) as workers:
+        found = workers.map("Preparing speech", _prepare, [(w, prepared_path(root, w)) for w in wavs], progress)
+        prepared = dict(zip(wavs, found, strict=True))
+        plans = []
+        jobs: dict[Path, tuple[list[tuple[Path, int]], int, float, Path]] = {}
+        for chapter in script.chapters:
+            sentences = [prepared[paths[u.speech]] for u in chapter.utterances]
+            layout = layout_chapter([s.samples for s in sentences], chapter.utterances, options.pacing)
+            gain = chapter_gain(layout, sentences).gain_db
+            parts = []
+            for segment in layout.segments:
+                part = segment_path(root, segment_key(segment, sentences, gain))
+                parts.append(part)
+                if part not in jobs and not part.is_file():
+                    jobs[part] = ([(sentences[i].path, at) for i, at in segment.items], segment.samples, gain, part)
+            plans.append((chapter, layout, parts))
+        workers.map("Encoding audio", _render, sorted(jobs.values(), key=lambda job: -job[1]), progress)
+    built = []
+    for chapter, layout, parts in plans:
+        built.append(_assemble(chapter, layout, parts, script=script, options=options, out=out,
+                               total=len(numbered), guide_id=guide_id, old_dates=old_dates, now=now))
+    return built
 
 
 def _check_writable(out: Path) -> None:
@@ -321,18 +397,20 @@ def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
     unique = list(dict.fromkeys(speeches))
     report = (lambda d, t: progress("Synthesising speech", d, t)) if progress else None
     # issue 6: --jobs worker processes, each making its own engine from the same settings.
-    from functools import partial
 
     factory = partial(get_engine, options.engine, options.voice, options.rate, script.language)
-    return dict(zip(unique, cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory),
-                    strict=True))
+    after = partial(_prepare_new, root=cache.root)  # prepared where it was spoken, while the audio is fresh
+    return dict(zip(unique, cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory,
+                                                 after=after), strict=True))
 
 
-def _make_chapter(chapter: ChapterScript, *, script: GuideScript, options: BuildOptions, paths: dict[str, Path],
-                  out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
-                  now: str) -> BuiltChapter:
-    plan = plan_chapter([paths[u.speech] for u in chapter.utterances], chapter.utterances, options.pacing)
-    timings, duration = list(plan.timings), plan.samples / SAMPLE_RATE
+def _prepare_new(wav: Path, root: Path) -> None:
+    prepare(wav, prepared_path(root, wav))
+
+
+def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], *, script: GuideScript,
+              options: BuildOptions, out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
+              now: str) -> BuiltChapter:
     title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"
     tags = Tags(title=title, album=script.title, artist=options.author, track=max(chapter.number, 0) or 0,
                 total=total, language=_LANG3.get(script.language.split("-")[0], "und"))
@@ -347,10 +425,10 @@ def _make_chapter(chapter: ChapterScript, *, script: GuideScript, options: Build
 
     digest, size = "", 0
     with content_named(out / "audio", name_for) as tmp:
-        render_chapter(plan, tmp, tags, cache_dir=options.cache_dir or default_cache_dir())
+        assemble_chapter(parts, tmp, tags)
     built = BuiltChapter(
-        script=chapter, audio=f"audio/{stem}.mp3", duration=duration, bytes=size, sha256=digest,
-        timings=timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),
+        script=chapter, audio=f"audio/{stem}.mp3", duration=layout.duration, bytes=size, sha256=digest,
+        timings=layout.timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),
         pub_date=str(old_dates.get(digest) or now),
     )
     files = {

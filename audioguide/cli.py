@@ -44,6 +44,13 @@ def _friendly_errors() -> Iterator[None]:
             raise
         _err(f"Error: {exc}")
         raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk, a file too large, a folder taken away ...
+        if DEBUG["on"]:
+            raise
+        where = f" {exc.filename}" if exc.filename else " a file"
+        _err(f"Error: could not write{where}: {exc.strerror or exc}. The previous build in the output "
+             "folder is still whole; free some space or choose another folder with --out, and run again.")
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
         raise typer.Exit(130) from None

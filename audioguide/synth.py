@@ -66,7 +66,7 @@ class CacheInfo:
     sentences: int
     """How many sentences have audio."""
     bytes: int
-    """Total size on disk of the sentences and finished chapters kept."""
+    """Total size on disk of the sentences and the work made from them (prepared sentences, encoded segments)."""
 
 
 @dataclass
@@ -108,8 +108,14 @@ class SpeechCache:
         """Where the audio for ``key`` lives."""
         return self.root / "speech" / key[:2] / f"{key}.wav"
 
+    def _derived(self) -> list[Path]:
+        """Folders of work made from the sentences: prepared sentences and encoded segments (and the
+        chapter files older versions kept)."""
+        return [p for p in self.root.glob("prepared-*") if p.is_dir()] + [
+            p for p in (self.root / "segments", self.root / "chapters") if p.is_dir()]
+
     def info(self) -> CacheInfo:
-        """How many sentences the cache holds and how much space they take."""
+        """How many sentences the cache holds and how much space they and the work made from them take."""
         count = size = 0
         speech = self.root / "speech"
         if speech.is_dir():
@@ -119,14 +125,19 @@ class SpeechCache:
                 except OSError:
                     continue
                 count += 1
-        chapters = self.root / "chapters"
-        if chapters.is_dir():
-            size += sum(p.stat().st_size for p in chapters.glob("*.mp3"))
+        for folder in self._derived():
+            for path in folder.rglob("*"):
+                try:
+                    size += path.stat().st_size if path.is_file() else 0
+                except OSError:
+                    continue
         return CacheInfo(folder=self.root, sentences=count, bytes=size)
 
     def clear(self) -> int:
-        """Delete every cached sentence and chapter (and any half-written one); return how many
-        sentences went."""
+        """Delete every cached sentence and everything made from them (and any half-written file);
+        return how many sentences went."""
+        import shutil
+
         removed = 0
         speech = self.root / "speech"
         if speech.is_dir():
@@ -137,11 +148,8 @@ class SpeechCache:
             for folder in speech.iterdir():
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
-        chapters = self.root / "chapters"
-        if chapters.is_dir():
-            for path in chapters.iterdir():
-                if path.is_file():
-                    path.unlink(missing_ok=True)
+        for folder in self._derived():
+            shutil.rmtree(folder, ignore_errors=True)
         return removed
 
     def synthesize_all(
@@ -153,6 +161,7 @@ class SpeechCache:
         jobs: int = 1,
         factory: EngineFactory | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        after: Callable[[Path], object] | None = None,
     ) -> list[Path]:
         """Make sure every text in ``speeches`` has audio; return the paths in order.
 
@@ -161,6 +170,8 @@ class SpeechCache:
         ``timeout`` seconds has its worker killed and is tried once more, then reported as an
         :class:`EngineError`. With one job the engine speaks in this process, without a deadline.
         Online engines speak one sentence at a time (the service's limits).
+        ``after`` is called with each new sentence's cache path where it was made (in the worker), for
+        work that belongs with the fresh audio.
         The result never depends on scheduling: each sentence's audio lands at its own cache path.
         """
         identity = engine.identity()
@@ -187,9 +198,11 @@ class SpeechCache:
         if workers <= 1 or factory is None or not getattr(engine, "offline", True):
             for target, speech in todo.items():
                 _synthesize_one(engine, speech, target)
+                if after is not None:
+                    after(target)
                 finished(counts[target])
         else:
-            pool = _Pool(factory, workers, timeout, engine.name, _context(engine))
+            pool = _Pool(factory, workers, timeout, engine.name, _context(engine), after)
             pool.run(list(todo.items()), lambda target: finished(counts[target]))
             self.stats.retries = pool.retries
         return targets
@@ -201,19 +214,22 @@ class SpeechCache:
 FRESH_PROCESS_ENGINES = frozenset({"pyttsx3", "piper"})
 """Engines whose native libraries (espeak-ng under pyttsx3, onnxruntime's threads under piper) can
 deadlock in a forked copy of a process that already started them: their workers start afresh. An
-engine can also say so itself with a ``fresh_process = True`` class attribute."""
+engine can also say so itself with a ``fresh_process`` class attribute, or a method that answers for
+this process (pyttsx3: only once espeak-ng has started here)."""
 
 
 def _context(engine: Engine) -> Any:
     """How to start workers: fork where it is safe and cheap (Linux, pure-Python engines), since the
     workers then start at once and inherit the parent's set-up; otherwise a fresh interpreter."""
     fresh = getattr(engine, "fresh_process", engine.name in FRESH_PROCESS_ENGINES)
+    if callable(fresh):
+        fresh = fresh()
     if not fresh and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-def _worker_main(conn: Connection, factory: EngineFactory) -> None:
+def _worker_main(conn: Connection, factory: EngineFactory, after: Callable[[Path], object] | None = None) -> None:
     """A worker: make an engine, then speak sentences into the cache until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     try:
@@ -232,6 +248,8 @@ def _worker_main(conn: Connection, factory: EngineFactory) -> None:
         target, speech = job
         try:
             _synthesize_one(engine, speech, Path(target))
+            if after is not None:
+                after(Path(target))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
             _send(conn, ("error", target, exc))
             continue
@@ -259,8 +277,9 @@ class _Pool:
     """A few worker processes, each fed one sentence at a time, with a deadline per sentence."""
 
     def __init__(self, factory: EngineFactory, size: int, timeout: float, engine_name: str,
-                 context: Any) -> None:
+                 context: Any, after: Callable[[Path], object] | None = None) -> None:
         self.factory = factory
+        self.after = after
         self.size = size
         self.timeout = timeout
         self.engine_name = engine_name
@@ -270,7 +289,8 @@ class _Pool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.factory), daemon=True)
+        process = self.context.Process(target=_worker_main, args=(child, self.factory, self.after),
+                                       daemon=True)
         process.start()
         child.close()
         worker = _Worker(process=process, conn=parent, started=time.monotonic())

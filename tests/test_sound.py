@@ -10,7 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audioguide.audio import SAMPLE_RATE, Pacing, Tags, encode_mp3_stream, plan_chapter, render_pcm
+from audioguide import mp3
+from audioguide.audio import (
+    SAMPLE_RATE,
+    Pacing,
+    Tags,
+    assemble_chapter,
+    chapter_gain,
+    layout_chapter,
+    prepare,
+    render_segment,
+)
 from audioguide.build import BuildOptions, build
 from audioguide.engines.fake import fake_samples
 from audioguide.loudness import CEILING_DBTP, TARGET_LUFS, LoudnessMeter, limit, true_peak
@@ -67,21 +77,29 @@ def test_espeak_chapters_are_at_minus_16_lufs_with_peaks_limited(guide: Path, tm
 
 def test_one_gain_for_the_whole_chapter_not_per_sentence(tmp_path: Path) -> None:
     """A quiet sentence stays quieter than a loud one: levels are not evened out sentence by sentence."""
+    import wave
+
     quiet, loud = tmp_path / "quiet.wav", tmp_path / "loud.wav"
     t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
     for path, amplitude in ((quiet, 1000), (loud, 4000)):
         tone = (amplitude * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes()
-        import wave
-
         with wave.open(str(path), "wb") as wav:
             wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(SAMPLE_RATE), wav.writeframes(tone)
-    utterances = [Utterance("a", "a"), Utterance("b", "b")]
-    plan = plan_chapter([quiet, loud], utterances, Pacing())
-    pcm = np.frombuffer(b"".join(render_pcm(plan, 6.0)), dtype="<i2").astype(float)
-    first = pcm[plan.pieces[1][1] // 2 + round(Pacing().lead_in * SAMPLE_RATE):][:1000]
-    start = round((plan.timings[1].start + 0.2) * SAMPLE_RATE)
-    ratio = np.abs(pcm[start:start + 5000]).max() / np.abs(first).max()
-    assert ratio == pytest.approx(4.0, rel=0.01)
+    utterances = [Utterance("a", "a", pause_after="paragraph"), Utterance("b", "b")]
+    prepared = [prepare(path, tmp_path / f"{path.stem}.npz") for path in (quiet, loud)]
+    layout = layout_chapter([p.samples for p in prepared], utterances, Pacing())
+    assert len(layout.segments) == 2  # cut at the paragraph pause
+    gain = chapter_gain(layout, prepared).gain_db
+    assert gain > 0
+    parts = []
+    for n, segment in enumerate(layout.segments):
+        parts.append(tmp_path / f"part{n}.mp3")
+        render_segment([(prepared[i].path, at) for i, at in segment.items], segment.samples, gain, parts[-1])
+    assemble_chapter(parts, tmp_path / "chapter.mp3", Tags("t", "a", "b", 1, 1))
+    audio = decode(tmp_path / "chapter.mp3")
+    first, second = (audio[round((s.start + 0.2) * SAMPLE_RATE):round((s.end - 0.2) * SAMPLE_RATE)]
+                     for s in layout.timings)
+    assert np.sqrt(np.mean(second ** 2)) / np.sqrt(np.mean(first ** 2)) == pytest.approx(4.0, rel=0.02)
 
 
 def test_limiter_holds_true_peaks_and_leaves_quiet_audio_alone() -> None:
@@ -111,33 +129,66 @@ def test_streaming_meter_matches_pyloudnorm() -> None:
     assert meter.integrated() == pytest.approx(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x), abs=0.01)
 
 
-def test_streamed_encode_is_byte_identical_however_cut(tmp_path: Path) -> None:
+def test_streamed_encode_is_byte_identical_however_cut() -> None:
     pcm = (3000 * np.sin(np.arange(SAMPLE_RATE * 2) / 7)).astype("<i2").tobytes()
-    tags = Tags("t", "a", "b", 1, 1)
-    encode_mp3_stream([pcm], tmp_path / "one.mp3", tags)
-    encode_mp3_stream([pcm[i:i + 1001 * 2] for i in range(0, len(pcm), 1001 * 2)], tmp_path / "many.mp3", tags)
-    assert (tmp_path / "one.mp3").read_bytes() == (tmp_path / "many.mp3").read_bytes()
+    one = mp3.encode_segment([pcm], SAMPLE_RATE)
+    many = mp3.encode_segment([pcm[i:i + 1001 * 2] for i in range(0, len(pcm), 1001 * 2)], SAMPLE_RATE)
+    assert one == many
+    assert mp3.count_frames(one) == mp3.frames_for(SAMPLE_RATE * 2 // mp3.FRAME * mp3.FRAME + mp3.FRAME)
+
+
+def test_segment_frame_arithmetic_holds_for_the_encoder(tmp_path: Path) -> None:
+    """Every segment is a whole number of frames and decodes with its first sample DELAY samples in:
+    checked against ffmpeg's decoder with a click at known places."""
+    for frames in (1, 2, 7, 40):
+        samples = frames * mp3.FRAME
+        for click in sorted({0, samples // 2, samples - 1}):
+            x = np.zeros(samples)
+            x[click] = 20000
+            data = mp3.encode_segment([x.astype("<i2").tobytes()], SAMPLE_RATE)
+            assert mp3.count_frames(data) == mp3.frames_for(samples)
+            path = tmp_path / f"frames-{frames}-{click}.mp3"
+            path.write_bytes(data)
+            decoded = decode(path)
+            assert len(decoded) == mp3.frames_for(samples) * mp3.FRAME
+            assert int(np.argmax(np.abs(decoded))) == mp3.DELAY + click
 
 
 @pytest.mark.parametrize("pacing", [Pacing(), Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5)])
 def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Path, pacing: Pacing) -> None:
+    """Pauses are exact inside a segment; where a chapter is cut into segments (after a paragraph or a
+    heading) a pause may be up to one MP3 frame longer, as may the chapter's tail."""
+    from audioguide import mp3
+
     result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake", pacing=pacing))
+    cuts = 0
     for chapter in result.chapters:
         utterances = chapter.script.utterances
         assert chapter.timings[0].start == round(pacing.lead_in * SAMPLE_RATE) / SAMPLE_RATE
         for i, u in enumerate(utterances[:-1]):
             gap = round((chapter.timings[i + 1].start - chapter.timings[i].end) * SAMPLE_RATE)
-            assert gap == round(pacing.after(u.pause_after) * SAMPLE_RATE), (i, u.pause_after)
+            wanted = round(pacing.after(u.pause_after) * SAMPLE_RATE)
+            if u.pause_after in ("paragraph", "heading"):
+                assert wanted <= gap < wanted + mp3.FRAME, (i, u.pause_after)
+                cuts += gap != wanted
+            else:
+                assert gap == wanted, (i, u.pause_after)
             spoken = round((chapter.timings[i].end - chapter.timings[i].start) * SAMPLE_RATE)
             assert spoken == fake_samples(u.speech)
         tail = round((chapter.duration - chapter.timings[-1].end) * SAMPLE_RATE)
-        assert tail == round(pacing.tail * SAMPLE_RATE)
-        # And the audio really is silent in the pauses: decode and look.
+        assert round(pacing.tail * SAMPLE_RATE) <= tail < round(pacing.tail * SAMPLE_RATE) + mp3.FRAME
+        # And the audio really is where the timings say: silent in the pauses, sounding from each start.
         audio = decode(tmp_path / "out" / chapter.audio)
+        assert len(audio) == round(chapter.duration * SAMPLE_RATE)
         for a, b in zip(chapter.timings, chapter.timings[1:], strict=False):
             middle = audio[int((a.end + 0.05) * SAMPLE_RATE):int((b.start - 0.05) * SAMPLE_RATE)]
             if len(middle):
                 assert np.abs(middle).max() < 0.01
+        for t in chapter.timings:
+            start = round(t.start * SAMPLE_RATE)
+            assert np.abs(audio[start - 200:start - 20]).max() < 0.01, t
+            assert np.abs(audio[start + 20:start + 400]).max() > 0.05, t
+    assert cuts  # some pause was cut at a segment boundary, and still no more than a frame longer
 
 
 def test_default_pacing_suits_tired_listeners() -> None:

@@ -223,21 +223,55 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
 
 def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import audioguide.audio as audio
+    import audioguide.build as build_module
 
-    rendered: list[str] = []
-    real = audio._render
+    rendered: list[tuple[str, ...]] = []
+    real = build_module.render_segment
 
-    def counting(plan, dest, tags, normalise):  # type: ignore[no-untyped-def]
-        rendered.append(tags.title)
-        return real(plan, dest, tags, normalise)
+    def counting(items, samples, gain_db, dest):  # type: ignore[no-untyped-def]
+        rendered.append(tuple(Path(path).stem for path, _ in items))
+        return real(items, samples, gain_db, dest)
 
-    monkeypatch.setattr(audio, "_render", counting)
+    monkeypatch.setattr(build_module, "render_segment", counting)
     cache = tmp_path / "cache"
     first = fake(guide, tmp_path / "out", cache, contents=False, signposts=False)
-    assert len(rendered) == 3
+    cuts = sum(1 for c in first.chapters for u in c.script.utterances[:-1] if u.pause_after in ("paragraph", "heading"))
+    assert len(rendered) == len(first.chapters) + cuts  # a segment per paragraph or heading
     rendered.clear()
     guide.write_text(guide.read_text().replace("The last chapter.", "The very last chapter."))
     second = fake(guide, tmp_path / "out", cache, contents=False, signposts=False)
-    assert rendered == ["Second chapter"]
+    assert len(rendered) == 1  # the edited paragraph's segment alone
     assert [c.sha256 for c in first.chapters][:2] == [c.sha256 for c in second.chapters][:2]
+    assert first.chapters[2].sha256 != second.chapters[2].sha256
+
+
+def test_editing_one_paragraph_re_encodes_only_its_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long chapter of many paragraphs: changing one sentence re-encodes one paragraph's worth, and the
+    rest of the chapter's MP3 is the same frames as before."""
+    import audioguide.build as build_module
+
+    paragraphs = [" ".join(f"Paragraph {p} sentence {s} says something useful." for s in range(4)) for p in range(8)]
+    source = tmp_path / "long.md"
+    source.write_text("# Long guide\n\n## The only chapter\n\n" + "\n\n".join(paragraphs) + "\n")
+    rendered: list[int] = []
+    real = build_module.render_segment
+
+    def counting(items, samples, gain_db, dest):  # type: ignore[no-untyped-def]
+        rendered.append(samples)
+        return real(items, samples, gain_db, dest)
+
+    monkeypatch.setattr(build_module, "render_segment", counting)
+    cache = tmp_path / "cache"
+    first = fake(source, tmp_path / "out", cache, contents=False, signposts=False)
+    before = (tmp_path / "out" / first.chapters[0].audio).read_bytes()
+    assert len(rendered) == 9  # the heading and eight paragraphs
+    rendered.clear()
+    source.write_text(source.read_text().replace("Paragraph 3 sentence 2 says", "Paragraph 3 sentence 2 now says"))
+    second = fake(source, tmp_path / "out", cache, contents=False, signposts=False)
+    after = (tmp_path / "out" / second.chapters[0].audio).read_bytes()
+    assert len(rendered) == 1
+    assert after != before
+    # The same frames before the edited paragraph (and the same tags), the same frames after it.
+    n = len(before)
+    assert before[:n * 3 // 10] == after[:n * 3 // 10]
+    assert before[-n * 4 // 10:] == after[-n * 4 // 10:]

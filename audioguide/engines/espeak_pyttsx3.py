@@ -80,6 +80,14 @@ class Pyttsx3Engine:
             import pyttsx3  # noqa: F401
         except ImportError:
             return "the pyttsx3 package is not installed. Run: pip install pyttsx3"
+        if sys.platform.startswith("linux") and cls._engine is None:
+            # Look for the library without starting espeak-ng, so that this process can still fork
+            # synthesis workers safely (see fresh_process).
+            import ctypes.util
+
+            if ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak"):
+                return None
+            return "espeak-ng is not installed. Run: sudo apt-get install espeak-ng"
         try:
             cls._driver()
         except Exception as exc:  # pyttsx3 raises many kinds when no speech back end exists
@@ -89,13 +97,22 @@ class Pyttsx3Engine:
             return f"pyttsx3 could not start a system voice ({exc})."
         return None
 
+    def fresh_process(self) -> bool:
+        """Whether synthesis workers must start afresh: once espeak-ng runs in this process, a forked
+        copy of it can deadlock; before that, forking is safe and much quicker."""
+        return type(self)._engine is not None
+
     @classmethod
     def _driver(cls) -> Any:
         if cls._engine is None:
             import pyttsx3
 
-            with _quiet_stdout():
-                engine = pyttsx3.init()
+            try:
+                with _quiet_stdout():
+                    engine = pyttsx3.init()
+            except Exception as exc:  # pyttsx3 raises many kinds when no speech back end exists
+                raise EngineError(f"pyttsx3 could not start a voice ({exc}). "
+                                  "On Debian or Ubuntu run: sudo apt-get install espeak-ng") from exc
             engine.connect("finished-utterance", cls._on_finished)
             cls._engine = engine
         return cls._engine
