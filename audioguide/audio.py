@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import warnings
 import wave
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +113,7 @@ with pyloudnorm and ffmpeg's ebur128 on espeak-ng, piper and test-tone chapters)
 higher so that the MP3, not the PCM, lands on the target."""
 PCM_TARGET = TARGET_LUFS + MP3_ALLOWANCE_DB
 """Integrated loudness the chapter PCM is brought to, LUFS."""
-CREST_MARGIN_DB = 3.0
+CREST_MARGIN_DB = 4.5
 """Sentences are limited this much further than the chapter alone would need. A sentence measured on
 its own is about 2 dB louder than the chapter it sits in (blocks that straddle pauses pull a chapter's
 gated loudness down), and sentences spread about a decibel either side: with this margin nearly every
@@ -132,7 +131,7 @@ HOP = SAMPLE_RATE // 10
 """BS.1770's 100 ms step."""
 GAIN_STEP = 0.5
 """Chapter gains are whole multiples of this, in dB, so that a small edit seldom changes a chapter's
-gain and every other paragraph's encoded audio can be kept (the cost: at most 0.25 LU off target)."""
+gain and every other sentence's encoded audio can be kept (the cost: at most 0.25 LU off target)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ class Prepared:
     """A sentence ready for any chapter: limited to :data:`CREST_DB`, with what a chapter needs to know."""
 
     path: Path
-    """The ``.npz`` file holding the audio (float32, full scale 1.0)."""
+    """Its measurements (a ``.npy`` file); the audio is beside it (:func:`audio_path`)."""
     samples: int
     """Length in samples at :data:`SAMPLE_RATE`."""
     peak: float
@@ -154,15 +153,50 @@ class Prepared:
 
     def audio(self) -> Any:
         """The prepared samples, float64."""
-        import numpy as np
 
-        with np.load(self.path) as data:
-            return data["audio"].astype(np.float64)
+        return _read_audio(self.path)
 
 
 def prepared_path(cache_root: Path, wav: Path) -> Path:
     """Where the prepared form of the cached sentence ``wav`` is kept."""
-    return Path(cache_root) / PREPARED_FORMAT / wav.stem[:2] / f"{wav.stem}.npz"
+    return Path(cache_root) / PREPARED_FORMAT / wav.stem[:2] / f"{wav.stem}.npy"
+
+
+def audio_path(measurements: Path) -> Path:
+    """The float32 samples kept beside a prepared sentence's (or limited sentence's) measurements."""
+    return measurements.with_suffix(".f32")
+
+
+def _read_audio(measurements: Path) -> Any:
+    import numpy as np
+
+    return np.fromfile(audio_path(measurements), dtype="<f4").astype(np.float64)
+
+
+def _keep(measurements: Path, numbers: Any, audio: Any) -> None:
+    """Keep ``audio`` and then ``numbers`` (so that the numbers' file says both are whole), atomically."""
+    import numpy as np
+
+    from .fsutil import atomic_path
+
+    with atomic_path(audio_path(measurements)) as tmp:
+        tmp.write_bytes(np.asarray(audio, dtype="<f4").tobytes())  # (tofile's errors don't say why)
+    with atomic_path(measurements) as tmp, open(tmp, "wb") as fh:
+        np.save(fh, np.asarray(numbers, dtype=np.float64))
+
+
+def _recall(measurements: Path, length: int | None = None) -> Any:
+    """The numbers kept by :func:`_keep`, or ``None`` if they (or the audio) are missing or damaged."""
+    import numpy as np
+
+    try:
+        numbers = np.load(measurements)
+        size = audio_path(measurements).stat().st_size
+    except (OSError, ValueError, EOFError):
+        return None
+    if numbers.ndim != 1 or len(numbers) < (length or 1) or (length and size != 4 * int(numbers[0])):
+        return None
+    return numbers
 
 
 def sentence_loudness(samples: Any) -> float:
@@ -187,17 +221,12 @@ def prepare(wav: Path, dest: Path) -> Prepared:
     """The prepared form of sentence audio ``wav``, made once and kept at ``dest``."""
     import numpy as np
 
-    from .fsutil import atomic_path
     from .loudness import RING, LoudnessMeter, limit_with_peak
 
-    if dest.is_file():
-        try:
-            with np.load(dest) as data:
-                return Prepared(path=dest, samples=int(data["samples"]), peak=float(data["peak"]),
-                                loudness=float(data["loudness"]), limited=bool(data["limited"]),
-                                energies=data["energies"].copy())
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-            pass  # half-written by an older crash, or damaged: make it again
+    kept = _recall(dest, 4)
+    if kept is not None:  # else never made, or damaged: make it (again)
+        return Prepared(path=dest, samples=int(kept[0]), peak=float(kept[1]), loudness=float(kept[2]),
+                        limited=bool(kept[3]), energies=kept[4:])
     x = np.frombuffer(load_pcm(wav), dtype="<i2").astype(np.float64) / 32768.0
     loud = sentence_loudness(x)
     y, peak = limit_with_peak(x, db_to_gain(loud + CREST_DB), SAMPLE_RATE) if loud > -math.inf else (x, 0.0)
@@ -206,9 +235,7 @@ def prepare(wav: Path, dest: Path) -> Prepared:
     meter.feed_silence(RING)
     found = Prepared(path=dest, samples=len(x), peak=peak, loudness=loud, limited=y is not x,
                      energies=meter.energies())
-    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, audio=y.astype(np.float32), samples=found.samples, peak=found.peak, loudness=loud,
-                 limited=found.limited, energies=found.energies)
+    _keep(dest, np.concatenate([[found.samples, found.peak, loud, found.limited], found.energies]), y)
     return found
 
 
@@ -217,8 +244,8 @@ def prepare(wav: Path, dest: Path) -> Prepared:
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of a chapter's utterances encoded on its own: a paragraph or so, cut where the chapter
-    pauses after a paragraph or heading."""
+    """A run of a chapter's utterances encoded on its own: one sentence, unless the pause after it is
+    too short to cut in."""
 
     items: tuple[tuple[int, int], ...]
     """``(utterance index in the chapter, sample where it starts in the segment)``."""
@@ -256,11 +283,13 @@ def _frames_up(samples: int) -> int:
 
 
 def layout_chapter(lengths: Sequence[int], utterances: Sequence[Utterance], pacing: Pacing) -> ChapterLayout:
-    """Lay a chapter out: the pacing's pauses between utterances, cut into segments at paragraph pauses.
+    """Lay a chapter out: the pacing's pauses between utterances, one MP3 segment per utterance.
 
-    Inside a segment every pause is exact. Each segment is padded with silence to a whole number of
-    MP3 frames, so a pause where the chapter is cut is up to one frame (26 ms) longer than asked;
-    in return a segment's audio depends only on its own utterances and the pause before it.
+    Each segment is padded with silence to a whole number of MP3 frames, so a pause may be up to one
+    frame (26 ms) longer than asked: far less than a listener notices, and in return a segment's audio
+    depends only on its own sentence and the pause before it, so an edit re-encodes only what changed.
+    Utterances with a pause too short to hold the frames between two segments share a segment, and
+    the pauses inside a segment are exact.
     """
     rate = SAMPLE_RATE
     count = len(lengths)
@@ -268,7 +297,7 @@ def layout_chapter(lengths: Sequence[int], utterances: Sequence[Utterance], paci
     groups: list[list[int]] = [[]]
     for i in range(count):
         groups[-1].append(i)
-        if i < count - 1 and utterances[i].pause_after in ("paragraph", "heading") and gaps[i] >= 2 * mp3.FRAME:
+        if i < count - 1 and gaps[i] >= 2 * mp3.FRAME:
             groups.append([])
     segments: list[Segment] = []
     starts: list[int] = []
@@ -293,6 +322,25 @@ def layout_chapter(lengths: Sequence[int], utterances: Sequence[Utterance], paci
                          samples=frame_start)
 
 
+def _loudness(layout: ChapterLayout, energies: Sequence[Any]) -> float:
+    """Integrated loudness of a chapter from its sentences' energy bins, each where the layout puts it."""
+    import numpy as np
+
+    from .loudness import gated_loudness, place
+
+    bins = np.zeros(layout.samples // HOP + 1)
+    for start, found in zip(layout.starts, energies, strict=True):
+        place(found, start, FINE, HOP, bins)
+    return gated_loudness(bins[:layout.samples // HOP], HOP)
+
+
+def first_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
+    """The gain :func:`chapter_gain` starts from, and nearly always settles on (dB): segments can be
+    encoded at it while the few sentences that need limiting at it are measured."""
+    measured = _loudness(layout, [p.energies for p in prepared])
+    return 0.0 if measured == -math.inf else _on_step(PCM_TARGET - measured)
+
+
 def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> LoudnessReport:
     """The chapter's one gain: what brings its prepared sentences, where the layout puts them, to
     :data:`PCM_TARGET`, in whole :data:`GAIN_STEP` steps.
@@ -301,17 +349,7 @@ def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> Loudnes
     rendered (:func:`render_segment`), which takes a little loudness away: such sentences are limited
     here the same way and measured again, and the gain found again, until it stays put.
     """
-    import numpy as np
-
-    from .loudness import gated_loudness, place
-
-    def loudness(energies: Sequence[Any]) -> float:
-        bins = np.zeros(layout.samples // HOP + 1)
-        for start, found in zip(layout.starts, energies, strict=True):
-            place(found, start, FINE, HOP, bins)
-        return gated_loudness(bins[:layout.samples // HOP], HOP)
-
-    measured = loudness([p.energies for p in prepared])
+    measured = _loudness(layout, [p.energies for p in prepared])
     if measured == -math.inf:
         return LoudnessReport(measured=measured, gain_db=0.0, limited=0)
     gain_db = _on_step(PCM_TARGET - measured)
@@ -321,9 +359,9 @@ def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> Loudnes
         gain = db_to_gain(gain_db)
         if all(p.peak * gain <= ceiling for p in prepared):
             break
-        energies = [p.energies if p.peak * gain <= ceiling else _limited_energies(p, gain_db) / gain ** 2
+        energies = [p.energies if p.peak * gain <= ceiling else limited_at(p.path, gain_db)[1] / gain ** 2
                     for p in prepared]
-        better = _on_step(PCM_TARGET - loudness(energies))
+        better = _on_step(PCM_TARGET - _loudness(layout, energies))
         if better in tried:  # settled, or going back and forth between neighbours: keep this one
             break
         tried.add(better)
@@ -336,15 +374,25 @@ def _on_step(gain_db: float) -> float:
     return round(gain_db / GAIN_STEP) * GAIN_STEP
 
 
-def _limited_energies(sentence: Prepared, gain_db: float) -> Any:
-    """Energy bins of ``sentence`` as rendered at ``gain_db`` (limited)."""
+def limited_at(path: Path, gain_db: float) -> tuple[Any, Any]:
+    """The prepared sentence at ``path`` at ``gain_db``, limited at :data:`LIMIT_DBTP`, and its energy
+    bins: made once per sentence and gain and kept beside it, for measuring and for rendering."""
+    import numpy as np
+
     from .loudness import RING, LoudnessMeter, limit
 
-    x = limit(sentence.audio() * db_to_gain(gain_db), db_to_gain(LIMIT_DBTP), SAMPLE_RATE)
+    dest = path.with_name(f"{path.stem}@{gain_db:+.1f}dB.npy")
+    kept = _recall(dest, 1)
+    if kept is not None:
+        return _read_audio(dest), kept[1:]
+    x = limit(_read_audio(path) * db_to_gain(gain_db), db_to_gain(LIMIT_DBTP), SAMPLE_RATE)
     meter = LoudnessMeter(SAMPLE_RATE, FINE)
     meter.feed(x)
     meter.feed_silence(RING)
-    return meter.energies()
+    energies = meter.energies()
+    x = x.astype(np.float32).astype(np.float64)  # as it is kept, so that a first and a later build agree
+    _keep(dest, np.concatenate([[len(x)], energies]), x)
+    return x, energies
 
 
 SEGMENT_FORMAT = "segment-1"
@@ -378,17 +426,12 @@ def render_segment(items: Sequence[tuple[Path, int]], samples: int, gain_db: flo
     def pcm() -> Iterator[bytes]:
         import numpy as np
 
-        from .loudness import limit
-
         gain, ceiling = db_to_gain(gain_db), db_to_gain(LIMIT_DBTP)
         position = 0
         for path, at in items:
             yield from _silence(at - position)
-            with np.load(path) as data:
-                x = data["audio"].astype(np.float64) * gain
-                peak = float(data["peak"]) * gain
-            if peak > ceiling:
-                x = limit(x, ceiling, SAMPLE_RATE)
+            peak = float(np.load(path)[1]) * gain
+            x = _read_audio(path) * gain if peak <= ceiling else limited_at(path, gain_db)[0]
             yield np.clip(np.round(x * 32768.0), -32768, 32767).astype("<i2").tobytes()
             position = at + len(x)
         yield from _silence(samples - position)
@@ -414,10 +457,8 @@ def _silence(count: int) -> Iterator[bytes]:
 
 
 def assemble_chapter(parts: Sequence[Path], dest: Path, tags: Tags) -> None:
-    """Join a chapter's encoded segments into a tagged MP3 at ``dest``."""
-    mp3.write_frames(dest, list(parts))
-    write_tags(dest, tags)
-
+    """Join a chapter's encoded segments into a tagged MP3 at ``dest``, written in one pass."""
+    mp3.write_frames(dest, list(parts), head=id3_tag(tags))
 
 
 @dataclass(frozen=True)
@@ -440,8 +481,11 @@ class Tags:
     """ID3 genre."""
 
 
-def write_tags(path: Path, tags: Tags) -> None:
-    """Write ID3v2.4 tags to the MP3 at ``path``."""
+
+def id3_tag(tags: Tags) -> bytes:
+    """An ID3v2.4 tag holding ``tags``, as the bytes that start an MP3 file."""
+    import io
+
     from mutagen.id3 import ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK
 
     id3 = ID3()
@@ -451,7 +495,9 @@ def write_tags(path: Path, tags: Tags) -> None:
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TCON(encoding=3, text=tags.genre))
-    id3.save(str(path), v2_version=4, padding=lambda info: 0)
+    buffer = io.BytesIO()
+    id3.save(buffer, v2_version=4, padding=lambda info: 0)
+    return buffer.getvalue()
 
 
 def probe_duration(path: Path) -> float:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import importlib
-import multiprocessing
+import json
 import os
 import signal
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, manifest
 from .audio import (
@@ -26,6 +24,7 @@ from .audio import (
     Tags,
     assemble_chapter,
     chapter_gain,
+    first_gain,
     layout_chapter,
     prepare,
     prepared_path,
@@ -43,6 +42,9 @@ from .reader import parse, read_source, strip_controls
 from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache, default_cache_dir
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_WORDS = 200_000
 """Longest guide built, in words: about twenty hours of speech."""
@@ -124,8 +126,9 @@ Publisher = Callable[[PublishContext], list[str]]
 """Writes files for one output format; returns their paths relative to the output folder."""
 
 
-def _publishers() -> dict[str, Publisher]:
-    """Output formats by name. Imported lazily so that a missing optional tool only hurts its format."""
+def _publishers(names: tuple[str, ...] | None = None) -> dict[str, Publisher]:
+    """Output formats by name (those in ``names``, or all). Imported lazily, so that a missing optional
+    tool only hurts its format and a build loads only what it writes."""
     found: dict[str, Publisher] = {}
     for name, module, function in (
         ("page", "audioguide.publish.page", "publish"),
@@ -134,6 +137,8 @@ def _publishers() -> dict[str, Publisher]:
         ("mp3", "audioguide.publish.fullguide", "publish_mp3"),
         ("m4b", "audioguide.publish.fullguide", "publish_m4b"),
     ):
+        if names is not None and name not in names:
+            continue
         try:
             found[name] = getattr(importlib.import_module(module), function)
         except (ImportError, AttributeError):
@@ -182,8 +187,12 @@ def load_document(source: Path | None, max_words: int | None = None) -> Document
     return parse(text, fmt, name=Path(source).name)
 
 
-def load_script(options: BuildOptions) -> GuideScript:
-    """Read the source and make its speech script."""
+def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
+    """Read the source and make its speech script.
+
+    With ``remember``, the speech text of each sentence is kept in the cache and reused next time for
+    the same guide, engine, lexicon and rules: a rebuild after an edit works out only the new sentences.
+    """
     document = load_document(options.source, MAX_WORDS)
     if options.title or options.language:
         title = " ".join(strip_controls(options.title).split()) if options.title else None
@@ -192,9 +201,42 @@ def load_script(options: BuildOptions) -> GuideScript:
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
-    return make_script(document, ScriptOptions(
+    kept = _speech_memo_path(options, lexicon, document.title) if remember else None
+    memo: dict[str, str] = {}
+    if kept is not None:
+        try:
+            loaded = json.loads(kept.read_text(encoding="utf-8"))
+            memo = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            memo = {}
+    script = make_script(document, ScriptOptions(
         contents=options.contents, signposts=options.signposts, engine=options.engine, lexicon=lexicon,
+        memo=memo,
     ))
+    if kept is not None:
+        now = {u.text: u.speech for c in script.chapters for u in c.utterances}
+        if now != memo:
+            try:
+                write_atomic(kept, json.dumps(now, ensure_ascii=False, sort_keys=True))
+            except (OSError, OutputError):
+                pass  # a cache that can't be written only costs time
+    return script
+
+
+def _speech_memo_path(options: BuildOptions, lexicon: Lexicon, title: str) -> Path:
+    """Where the speech text of a guide's sentences is remembered: one file per guide title, engine,
+    lexicon and version of the rules that make speech text (the speech package's own files). Any
+    sentence's speech text depends only on the last three; the title keeps guides apart."""
+    from . import script as script_module
+    from . import speech
+
+    rules = []
+    for module in sorted(Path(speech.__file__).parent.glob("*.py")) + [Path(script_module.__file__)]:
+        stat = module.stat()
+        rules.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    words = sorted((k, repr(v)) for k, v in lexicon.entries.items())
+    key = hashlib.sha256(json.dumps([__version__, rules, title, options.engine, words]).encode()).hexdigest()
+    return Path(options.cache_dir or default_cache_dir()) / "speech-text" / f"{key[:32]}.json"
 
 
 def _join(base: str | None, rel: str) -> str:
@@ -209,7 +251,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     """
     started = time.monotonic()
     warnings: list[str] = []
-    script = load_script(options)
+    script = load_script(options, remember=True)
     out = Path(options.out) if options.out else Path("output") / script.slug
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
@@ -221,7 +263,11 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         require_tool("ffmpeg")  # the whole-guide files are joined by ffmpeg: say so before any work
     clean_stale_parts(out)
     previous = manifest.load(out) or {}
-    old_dates = {c.get("sha256"): c.get("pub_date") for c in previous.get("chapters", []) if isinstance(c, dict)}
+    old_chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
+    old_dates = {c.get("sha256"): c.get("pub_date") for c in old_chapters}
+    made = {c["recipe"]: c for c in old_chapters if c.get("recipe") and isinstance(c.get("audio"), str)}
+
+    import numpy  # noqa: F401 - now, so that worker processes forked below inherit it ready to use
 
     try:
         engine = get_engine(options.engine, options.voice, options.rate, script.language)
@@ -232,7 +278,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             raise
         warnings.append(f"{exc} Built with the {fallback} engine instead.")
         options = replace(options, engine=fallback, voice=None)
-        script = load_script(options)
+        script = load_script(options, remember=True)
         engine = get_engine(options.engine, options.voice, options.rate, script.language)
         paths = _synthesise(engine, script, options, progress)
 
@@ -243,19 +289,21 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             "Give the web address the folder will be published at, or use 'audioguide serve'."
         )
     guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
-    now = email.utils.format_datetime(email.utils.localtime().astimezone().replace(microsecond=0))
+    now = _rfc2822(time.time())
 
-    built = _make_chapters(script, options, paths, out, guide_id=guide_id, old_dates=old_dates, now=now,
-                           progress=progress)
+    with _Workers(options.jobs) as workers:
+        built, art = _make_chapters(script, options, paths, out, workers, guide_id=guide_id, old_dates=old_dates,
+                                    now=now, made=made, progress=progress)
+        cover_png = art()
 
     cover_rel = "cover.png"
-    write_atomic(out / cover_rel, cover.cover_png(script.title))
+    write_atomic(out / cover_rel, cover_png)
     meta: dict[str, object] = {
         "title": script.title, "slug": script.slug, "language": script.language, "author": options.author,
         "engine": options.engine, "engine_identity": engine.identity(), "voice": options.voice,
         "base_url": base, "feed": "feed.xml", "cover": cover_rel, "generator": f"audioguide {__version__}",
     }
-    publishers = _publishers()
+    publishers = _publishers(("page", *options.formats))
     outputs: dict[str, list[str]] = {}
     context = PublishContext(out=out, script=script, chapters=built, meta=meta, options=options)
     for name in (*options.formats, "page"):  # the page last, with the feed: it shows the new build
@@ -276,6 +324,36 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     _remove_unreferenced(out, built, [p for paths in outputs.values() for p in paths])
     return BuildResult(out=out, feed=out / "feed.xml", chapters=built, warnings=warnings,
                        seconds=time.monotonic() - started)
+
+
+def _cover_path(title: str, root: Path) -> Path:
+    key = hashlib.sha256(f"{__version__}\x00{cover.SIZE}\x00{title}".encode()).hexdigest()
+    return root / "covers" / f"{key}.png"
+
+
+def _cover(title: str, root: Path) -> bytes:
+    """The cover for ``title``, drawn once and kept in the cache (drawing takes longer than a rebuild)."""
+    kept = _cover_path(title, root)
+    try:
+        return kept.read_bytes()
+    except OSError:
+        data = cover.cover_png(title)
+    try:
+        write_atomic(kept, data)
+    except (OSError, OutputError):
+        pass  # a cache that can't be written only costs time
+    return data
+
+
+def _rfc2822(moment: float) -> str:
+    """``moment`` as an RFC 2822 date in local time, as feeds want it ("Wed, 25 Nov 2026 20:40:00 +0000")."""
+    local = time.localtime(moment)
+    offset = (local.tm_gmtoff or 0) // 60
+    day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.tm_wday]
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[local.tm_mon - 1]
+    sign = "+" if offset >= 0 else "-"
+    return (f"{day}, {local.tm_mday:02d} {month} {local.tm_year} {local.tm_hour:02d}:{local.tm_min:02d}:"
+            f"{local.tm_sec:02d} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}")
 
 
 def _quiet_worker() -> None:
@@ -301,8 +379,25 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def _pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_quiet_worker)
+        return self.pool
+
+    def later(self, function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """Start ``function(*args)`` in a worker if there are several, and return a way to get the result
+        (which, with one job, does the work there and then)."""
+        if self.size <= 1 or not hasattr(os, "fork"):
+            return partial(function, *args)
+        return self._pool().submit(function, *args).result
+
     def map(self, stage: str, function: Callable[[Any], Any], items: list[Any],
-            progress: ProgressFn | None) -> list[Any]:
+            progress: ProgressFn | None, size: Callable[[Any], float] | None = None) -> list[Any]:
+        """``function`` of every item, in order. With ``size``, the biggest work is started first."""
         if progress:
             progress(stage, 0, len(items))
         if self.size <= 1 or len(items) < 2 or not hasattr(os, "fork"):
@@ -312,21 +407,20 @@ class _Workers:
                 if progress:
                     progress(stage, index, len(items))
             return found
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_quiet_worker)
-        # A few pieces of work per message keeps the messages few; the longest work was put first.
+        pool = self._pool()
+        order = sorted(range(len(items)), key=lambda i: -size(items[i])) if size else list(range(len(items)))
+        # A few pieces of work per message keeps the messages few.
         step = max(1, len(items) // (self.size * 8))
-        batches = [items[i:i + step] for i in range(0, len(items), step)]
-        futures = {self.pool.submit(_run_batch, function, batch): i for i, batch in enumerate(batches)}
-        results: dict[int, list[Any]] = {}
-        done = 0
+        batches = [order[i:i + step] for i in range(0, len(order), step)]
+        futures = {pool.submit(_run_batch, function, [items[i] for i in batch]): batch for batch in batches}
+        results: dict[int, Any] = {}
+        from concurrent.futures import as_completed
+
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(results[futures[future]])
+            results.update(zip(futures[future], future.result(), strict=True))
             if progress:
-                progress(stage, done, len(items))
-        return [r for i in range(len(batches)) for r in results[i]]
+                progress(stage, len(results), len(items))
+        return [results[i] for i in range(len(items))]
 
 
 def _run_batch(function: Callable[[Any], Any], batch: list[Any]) -> list[Any]:
@@ -341,41 +435,60 @@ def _render(job: tuple[list[tuple[Path, int]], int, float, Path]) -> int:
     return render_segment(*job)
 
 
-def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, Path], out: Path, *,
+def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, Path], out: Path,
+                   workers: _Workers, *,
                    guide_id: uuid.UUID, old_dates: dict[object, object], now: str,
-                   progress: ProgressFn | None) -> list[BuiltChapter]:
-    """Every chapter as a tagged MP3 with its transcripts.
+                   made: dict[str, dict[str, Any]],
+                   progress: ProgressFn | None) -> tuple[list[BuiltChapter], Callable[[], bytes]]:
+    """Every chapter as a tagged MP3 with its transcripts, and the cover (drawn beside the encoding).
 
     Sentences are prepared once (limited, measured) and kept in the cache; each chapter gets one
-    gain from those measurements; its segments (a paragraph or so each) are encoded unless the cache
+    gain from those measurements; its segments (a sentence each) are encoded unless the cache
     already has them at that gain, in worker processes, longest first; then each chapter's segments
-    are joined. Editing one paragraph re-encodes that paragraph's segment alone.
+    are joined. Editing one paragraph re-encodes the segments of the sentences that changed.
     """
     root = Path(options.cache_dir or default_cache_dir())
     wavs = list(dict.fromkeys(paths.values()))
     numbered = [c for c in script.chapters if c.kind == "chapter"]
-    with _Workers(options.jobs) as workers:
-        found = workers.map("Preparing speech", _prepare, [(w, prepared_path(root, w)) for w in wavs], progress)
-        prepared = dict(zip(wavs, found, strict=True))
+    # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
+    places = {w: prepared_path(root, w) for w in wavs}
+    missing = [w for w in wavs if not places[w].is_file()]
+    fresh = dict(zip(missing, workers.map("Preparing speech", _prepare, [(w, places[w]) for w in missing],
+                                          progress), strict=True))
+    prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
+    sentences = [[prepared[paths[u.speech]] for u in c.utterances] for c in script.chapters]
+    layouts = [layout_chapter([s.samples for s in found], c.utterances, options.pacing)
+               for c, found in zip(script.chapters, sentences, strict=True)]
+
+    def encode(gains: list[float]) -> list[tuple[ChapterScript, ChapterLayout, list[Path]]]:
         plans = []
         jobs: dict[Path, tuple[list[tuple[Path, int]], int, float, Path]] = {}
-        for chapter in script.chapters:
-            sentences = [prepared[paths[u.speech]] for u in chapter.utterances]
-            layout = layout_chapter([s.samples for s in sentences], chapter.utterances, options.pacing)
-            gain = chapter_gain(layout, sentences).gain_db
+        for chapter, layout, found, gain in zip(script.chapters, layouts, sentences, gains, strict=True):
             parts = []
             for segment in layout.segments:
-                part = segment_path(root, segment_key(segment, sentences, gain))
+                part = segment_path(root, segment_key(segment, found, gain))
                 parts.append(part)
                 if part not in jobs and not part.is_file():
-                    jobs[part] = ([(sentences[i].path, at) for i, at in segment.items], segment.samples, gain, part)
+                    jobs[part] = ([(found[i].path, at) for i, at in segment.items], segment.samples, gain, part)
             plans.append((chapter, layout, parts))
-        workers.map("Encoding audio", _render, sorted(jobs.values(), key=lambda job: -job[1]), progress)
+        workers.map("Encoding audio", _render, list(jobs.values()), progress, size=lambda job: job[1])
+        return plans
+
+    art = (partial(_cover, script.title, root) if _cover_path(script.title, root).is_file()
+           else workers.later(_cover, script.title, root))
+    # Encode at each chapter's first gain; the sentences that need limiting at it are limited (and
+    # kept) on the way, and then the gain is checked with them. It seldom moves; if it does, the
+    # chapter is encoded again at the right gain.
+    first = [first_gain(layout, found) for layout, found in zip(layouts, sentences, strict=True)]
+    plans = encode(first)
+    gains = [chapter_gain(layout, found).gain_db for layout, found in zip(layouts, sentences, strict=True)]
+    if gains != first:
+        plans = encode(gains)
     built = []
     for chapter, layout, parts in plans:
         built.append(_assemble(chapter, layout, parts, script=script, options=options, out=out,
-                               total=len(numbered), guide_id=guide_id, old_dates=old_dates, now=now))
-    return built
+                               total=len(numbered), guide_id=guide_id, old_dates=old_dates, now=now, made=made))
+    return built, art
 
 
 def _check_writable(out: Path) -> None:
@@ -410,11 +523,21 @@ def _prepare_new(wav: Path, root: Path) -> None:
 
 def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], *, script: GuideScript,
               options: BuildOptions, out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
-              now: str) -> BuiltChapter:
+              now: str, made: dict[str, dict[str, Any]]) -> BuiltChapter:
+    """Join a chapter's segments into its MP3 (or find the same MP3 the last build made), with transcripts."""
     title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"
     tags = Tags(title=title, album=script.title, artist=options.author, track=max(chapter.number, 0) or 0,
                 total=total, language=_LANG3.get(script.language.split("-")[0], "und"))
-    stem = ""
+    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tags)]).encode()).hexdigest()
+    stem, digest, size = "", "", 0
+    earlier = made.get(recipe)
+    if earlier:
+        try:
+            data = (out / earlier["audio"]).read_bytes()
+        except OSError:
+            data = b""
+        if data and hashlib.sha256(data).hexdigest() == earlier.get("sha256"):
+            stem, digest, size = Path(earlier["audio"]).stem, earlier["sha256"], len(data)
 
     def name_for(tmp: Path) -> str:
         nonlocal stem, digest, size
@@ -423,13 +546,13 @@ def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], 
         stem = f"{chapter.number:02d}-{chapter.slug}-{digest[:10]}"
         return f"{stem}.mp3"
 
-    digest, size = "", 0
-    with content_named(out / "audio", name_for) as tmp:
-        assemble_chapter(parts, tmp, tags)
+    if not stem:
+        with content_named(out / "audio", name_for) as tmp:
+            assemble_chapter(parts, tmp, tags)
     built = BuiltChapter(
         script=chapter, audio=f"audio/{stem}.mp3", duration=layout.duration, bytes=size, sha256=digest,
         timings=layout.timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),
-        pub_date=str(old_dates.get(digest) or now),
+        pub_date=str(old_dates.get(digest) or now), recipe=recipe,
     )
     files = {
         "vtt": (f"audio/{stem}.vtt", transcripts.webvtt(built)),

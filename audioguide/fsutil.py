@@ -53,8 +53,16 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``target`` so that readers see either the old or the new file, never half."""
+    """Write ``data`` to ``target`` so that readers see either the old or the new file, never half.
+
+    A file that already holds exactly ``data`` is left alone.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:  # the same bytes already there (a rebuild of an unchanged part): nothing to do
+        if target.stat().st_size == len(payload) and target.read_bytes() == payload:
+            return
+    except OSError:
+        pass
     with atomic_path(target) as tmp:
         tmp.write_bytes(payload)
 

@@ -80,10 +80,19 @@ def _response(rate: int, size: int) -> Any:
     return np.polyval(b[::-1], z) / np.polyval(a[::-1], z)
 
 
+@lru_cache(maxsize=1024)
 def _fft_size(n: int) -> int:
-    """A fast FFT length of at least ``n``: 2^k or 3 * 2^k."""
-    size = 1 << max(0, (n - 1).bit_length())
-    return size * 3 // 4 if size * 3 // 4 >= n else size
+    """The smallest length of at least ``n`` whose only prime factors are 2, 3 and 5 (fast FFTs)."""
+    best = 1 << max(0, (n - 1).bit_length())
+    five = 1
+    while five < best:
+        three = five
+        while three < best:
+            size = three << max(0, (-(-n // three) - 1).bit_length())
+            best = min(best, size)
+            three *= 3
+        five *= 5
+    return best
 
 
 def k_filter(samples: np.ndarray, rate: int) -> np.ndarray:

@@ -26,6 +26,7 @@ def chapter_record(chapter: BuiltChapter) -> dict[str, Any]:
         "duration": round(chapter.duration, 3),
         "bytes": chapter.bytes,
         "sha256": chapter.sha256,
+        "recipe": chapter.recipe,
         "guid": chapter.guid,
         "pub_date": chapter.pub_date,
         "files": dict(sorted(chapter.extra_files.items())),

@@ -119,3 +119,6 @@ class BuiltChapter:
     """RFC 2822 date on which this chapter's audio last changed."""
     extra_files: dict[str, str] = field(default_factory=dict)
     """Other files of the chapter by role (e.g. "vtt", "srt", "chapters"), relative paths."""
+    recipe: str = ""
+    """What the MP3 was made from (its encoded segments and tags), hashed: a rebuild that would make
+    the same file reuses it."""

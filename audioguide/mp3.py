@@ -1,8 +1,8 @@
 """MP3 encoding of chapter segments with LAME (the ``lameenc`` package), in this process.
 
-A chapter is encoded as a run of independent *segments* (a paragraph or so each, cut in the
-silence between paragraphs) whose frames are joined into one file. Every segment starts the
-encoder afresh, so it depends on nothing before it: editing one paragraph re-encodes one segment.
+A chapter is encoded as a run of independent *segments* (a sentence each, cut in the silence
+between sentences) whose frames are joined into one file. Every segment starts the encoder
+afresh, so it depends on nothing before it: editing one sentence re-encodes one segment.
 The joins are clean because each segment begins and ends in silence and a fresh LAME stream
 needs no bits from the frames before it.
 
@@ -92,11 +92,12 @@ def frames_for(samples: int) -> int:
     return -(-samples // FRAME) + EXTRA_FRAMES
 
 
-def write_frames(dest: Path, parts: list[Path]) -> None:
-    """Write the segment files ``parts``, joined, to ``dest`` (tags are added afterwards)."""
+def write_frames(dest: Path, parts: list[Path], head: bytes = b"") -> None:
+    """Write ``head`` (an ID3 tag, say) and then the segment files ``parts``, joined, to ``dest``."""
     import shutil
 
     with open(dest, "wb") as out:
+        out.write(head)
         for part in parts:
             with open(part, "rb") as fh:
                 shutil.copyfileobj(fh, out, 1 << 20)

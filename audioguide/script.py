@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .fsutil import slugify, unique_slugs
@@ -21,6 +22,9 @@ class ScriptOptions:
     """The engine the script is for (lexicon entries can differ per engine)."""
     lexicon: Lexicon | None = None
     """Pronunciations to apply; ``None`` means the built-in medical lexicon."""
+    memo: Mapping[str, str] | None = None
+    """Speech text already worked out for display sentences (by an earlier build with the same engine,
+    lexicon and rules), used instead of working it out again."""
 
 
 def _finish(text: str) -> str:
@@ -61,9 +65,10 @@ class _Speaker:
     def say(self, text: str, kind: str = "sentence", pause: str = "sentence",
             subsection: int | None = None) -> Utterance:
         display = _finish(text)
+        known = self.options.memo.get(display) if self.options.memo else None
         return Utterance(
             text=display,
-            speech=to_speech(display, self.lexicon, self.options.engine),
+            speech=known if known is not None else to_speech(display, self.lexicon, self.options.engine),
             kind=kind,  # type: ignore[arg-type]
             pause_after=pause,
             subsection=subsection,

@@ -9,7 +9,6 @@ already in the cache, written atomically.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -17,14 +16,16 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .audio import canonicalise_wav, wav_samples
 from .engines import Engine
 from .errors import AudioguideError, EngineError
 from .fsutil import atomic_path
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one sentence may take before its worker is killed and the sentence tried again."""
@@ -109,10 +110,11 @@ class SpeechCache:
         return self.root / "speech" / key[:2] / f"{key}.wav"
 
     def _derived(self) -> list[Path]:
-        """Folders of work made from the sentences: prepared sentences and encoded segments (and the
-        chapter files older versions kept)."""
+        """Folders of work made from the sentences: prepared sentences, encoded segments, covers and
+        remembered speech text (and the chapter files older versions kept)."""
         return [p for p in self.root.glob("prepared-*") if p.is_dir()] + [
-            p for p in (self.root / "segments", self.root / "chapters") if p.is_dir()]
+            p for p in (self.root / "segments", self.root / "covers", self.root / "speech-text",
+                        self.root / "chapters") if p.is_dir()]
 
     def info(self) -> CacheInfo:
         """How many sentences the cache holds and how much space they and the work made from them take."""
@@ -203,7 +205,9 @@ class SpeechCache:
                 finished(counts[target])
         else:
             pool = _Pool(factory, workers, timeout, engine.name, _context(engine), after)
-            pool.run(list(todo.items()), lambda target: finished(counts[target]))
+            # Longest first, so that the workers finish together rather than one waiting on a long last sentence.
+            work = sorted(todo.items(), key=lambda item: -len(item[1]))
+            pool.run(work, lambda target: finished(counts[target]))
             self.stats.retries = pool.retries
         return targets
 
@@ -224,6 +228,8 @@ def _context(engine: Engine) -> Any:
     fresh = getattr(engine, "fresh_process", engine.name in FRESH_PROCESS_ENGINES)
     if callable(fresh):
         fresh = fresh()
+    import multiprocessing  # here: a build with nothing to synthesise doesn't load it
+
     if not fresh and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -313,6 +319,8 @@ class _Pool:
         self.workers.remove(worker)
 
     def run(self, jobs: list[tuple[Path, str]], on_done: Callable[[Path], None]) -> None:
+        from multiprocessing.connection import wait as ready
+
         queue = deque(jobs)
         attempts: dict[Path, int] = {}
         remaining = len(jobs)
@@ -329,7 +337,7 @@ class _Pool:
                 deadlines = [w.started + (self.timeout if w.ready else max(START_TIMEOUT, self.timeout))
                              for w in self.workers if w.job is not None or not w.ready]
                 wait_for = max(0.0, min(deadlines) - now) if deadlines else 1.0
-                for conn in wait([w.conn for w in self.workers], timeout=min(wait_for, 1.0)):
+                for conn in ready([w.conn for w in self.workers], timeout=min(wait_for, 1.0)):
                     worker = next(w for w in self.workers if w.conn is conn)
                     try:
                         kind, target, exc = conn.recv()

@@ -30,8 +30,8 @@ def guide(tmp_path: Path, fixtures: Path) -> Path:
 
 def test_timings_are_exact_sample_arithmetic(guide: Path, tmp_path: Path) -> None:
     """Timings follow from sentence lengths and pauses to the sample; where a chapter is cut into MP3
-    segments (after a paragraph or heading) a pause may grow by less than one frame, and a chapter is a
-    whole number of frames long."""
+    segments (between sentences) a pause may grow by less than one frame, and a chapter is a whole
+    number of frames long."""
     from audioguide import mp3
 
     pacing = Pacing()
@@ -42,8 +42,7 @@ def test_timings_are_exact_sample_arithmetic(guide: Path, tmp_path: Path) -> Non
         for i, (u, t) in enumerate(zip(utterances, chapter.timings, strict=True)):
             start = round(t.start * SAMPLE_RATE)
             assert t.start == pytest.approx(start / SAMPLE_RATE, abs=1e-12)
-            assert position <= start < position + (mp3.FRAME if i and utterances[i - 1].pause_after in
-                                                   ("paragraph", "heading") else 1)
+            assert position <= start < position + (mp3.FRAME if i else 1)
             position = start + fake_samples(u.speech)
             assert t.end == pytest.approx(position / SAMPLE_RATE, abs=1e-9)
             gap = pacing.tail if i == len(utterances) - 1 else pacing.after(u.pause_after)

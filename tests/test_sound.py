@@ -154,21 +154,23 @@ def test_segment_frame_arithmetic_holds_for_the_encoder(tmp_path: Path) -> None:
             assert int(np.argmax(np.abs(decoded))) == mp3.DELAY + click
 
 
-@pytest.mark.parametrize("pacing", [Pacing(), Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5)])
+@pytest.mark.parametrize("pacing", [Pacing(), Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5),
+                                    Pacing(sentence=0.03, paragraph=0.04, heading=0.05, lead_in=0.02, tail=0.01)])
 def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Path, pacing: Pacing) -> None:
-    """Pauses are exact inside a segment; where a chapter is cut into segments (after a paragraph or a
-    heading) a pause may be up to one MP3 frame longer, as may the chapter's tail."""
+    """Pauses are exact inside a segment; where a chapter is cut into segments (between sentences, where
+    the pause has room) a pause may be up to one MP3 frame longer, as may the chapter's tail."""
     from audioguide import mp3
 
     result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake", pacing=pacing))
     cuts = 0
     for chapter in result.chapters:
         utterances = chapter.script.utterances
-        assert chapter.timings[0].start == round(pacing.lead_in * SAMPLE_RATE) / SAMPLE_RATE
+        # (a lead-in shorter than the MP3 encoder's delay, 50 ms, becomes that long)
+        assert chapter.timings[0].start == max(round(pacing.lead_in * SAMPLE_RATE), mp3.DELAY) / SAMPLE_RATE
         for i, u in enumerate(utterances[:-1]):
             gap = round((chapter.timings[i + 1].start - chapter.timings[i].end) * SAMPLE_RATE)
             wanted = round(pacing.after(u.pause_after) * SAMPLE_RATE)
-            if u.pause_after in ("paragraph", "heading"):
+            if wanted >= 2 * mp3.FRAME:  # room to cut the chapter into segments there
                 assert wanted <= gap < wanted + mp3.FRAME, (i, u.pause_after)
                 cuts += gap != wanted
             else:
@@ -188,7 +190,7 @@ def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Pat
             start = round(t.start * SAMPLE_RATE)
             assert np.abs(audio[start - 200:start - 20]).max() < 0.01, t
             assert np.abs(audio[start + 20:start + 400]).max() > 0.05, t
-    assert cuts  # some pause was cut at a segment boundary, and still no more than a frame longer
+    assert cuts or pacing.heading < 0.1  # pauses were cut at segment boundaries, no more than a frame longer
 
 
 def test_default_pacing_suits_tired_listeners() -> None:

@@ -59,6 +59,28 @@ def _wav_complete(path: Path) -> bool:
         return False
 
 
+class _NoNap:
+    """Stands in for the ``time`` module inside pyttsx3's espeak-ng driver, whose loop sleeps 10 ms after
+    every utterance although espeak-ng, in the driver's retrieval mode, has finished by then: idle
+    time that was a third of a whole build. Its sleeps become a bare yield; the rest is ``time``'s."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(0)
+
+
+def _skip_driver_naps() -> None:
+    try:
+        from pyttsx3.drivers import espeak as driver
+    except Exception:  # another platform's driver, or a pyttsx3 laid out differently: leave it be
+        return
+    if getattr(driver, "time", None) is time:
+        driver.time = _NoNap()
+
+
 @register
 class Pyttsx3Engine:
     """pyttsx3: espeak-ng on Linux, NSSpeechSynthesizer on macOS, SAPI5 on Windows."""
@@ -114,6 +136,8 @@ class Pyttsx3Engine:
                 raise EngineError(f"pyttsx3 could not start a voice ({exc}). "
                                   "On Debian or Ubuntu run: sudo apt-get install espeak-ng") from exc
             engine.connect("finished-utterance", cls._on_finished)
+            if sys.platform.startswith("linux"):
+                _skip_driver_naps()
             cls._engine = engine
         return cls._engine
 
