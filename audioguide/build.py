@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +167,8 @@ class BuildResult:
 
 def example_guide_path() -> Path:
     """The bundled example guide."""
+    from importlib import resources
+
     return Path(str(resources.files("audioguide") / "data" / "example-guide.md"))
 
 

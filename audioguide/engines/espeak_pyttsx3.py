@@ -103,11 +103,15 @@ class Pyttsx3Engine:
         except ImportError:
             return "the pyttsx3 package is not installed. Run: pip install pyttsx3"
         if sys.platform.startswith("linux") and cls._engine is None:
-            # Look for the library without starting espeak-ng, so that this process can still fork
-            # synthesis workers safely (see fresh_process).
-            import ctypes.util
+            # Load the library (as pyttsx3 will) without starting espeak-ng, so that this process
+            # can still fork synthesis workers safely (see fresh_process).
+            import ctypes
 
-            if ctypes.util.find_library("espeak-ng") or ctypes.util.find_library("espeak"):
+            for name in ("libespeak-ng.so.1", "/usr/local/lib/libespeak-ng.so.1", "libespeak.so.1"):
+                try:
+                    ctypes.CDLL(name)
+                except OSError:
+                    continue
                 return None
             return "espeak-ng is not installed. Run: sudo apt-get install espeak-ng"
         try:
