@@ -298,7 +298,7 @@ def cache(
     action: Annotated[str, typer.Argument(help="info: where the sentence cache is and how big; clear: empty it.")] = "info",
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="The cache folder. Default: $AUDIOGUIDE_CACHE or ~/.cache/audioguide.")] = None,
 ) -> None:
-    """Show or clear the cache of synthesised sentences (builds refill it as needed)."""
+    """Show or clear the cache of synthesised and encoded sentences (builds refill it as needed)."""
     from .errors import InputError
     from .synth import SpeechCache, default_cache_dir
 
