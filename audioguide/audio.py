@@ -115,11 +115,12 @@ PCM_TARGET = TARGET_LUFS + MP3_ALLOWANCE_DB
 """Integrated loudness the chapter PCM is brought to, LUFS."""
 CREST_MARGIN_DB = 4.5
 """Sentences are limited this much further than the chapter alone would need. A sentence measured on
-its own is about 2 dB louder than the chapter it sits in (blocks that straddle pauses pull a chapter's
-gated loudness down), and sentences spread about a decibel either side: with this margin nearly every
-sentence fits under the limit at its chapter's gain without being limited a second time."""
+its own, before limiting, is 3 to 4 dB louder than the chapter it ends up in (the limiter takes a
+little away, and blocks that straddle pauses pull a chapter's gated loudness down; measured on
+espeak-ng speech): with this margin most sentences fit under the limit at their chapter's gain, and
+the rest are limited again there (see :func:`chapter_gain`)."""
 CREST_DB = LIMIT_DBTP - PCM_TARGET - CREST_MARGIN_DB
-"""How far a sentence's true peaks may rise above its own loudness (10.5 dB). Each sentence is limited
+"""How far a sentence's true peaks may rise above its own loudness (9 dB). Each sentence is limited
 to this crest before the chapter's single gain (a limiter before linear gain, as espeak-ng's high
 peaks need), so one measurement of the chapter sets a gain that lands it on the target with its
 peaks at the limit. Quiet sentences stay quiet: only peaks are held, never levels evened out."""
