@@ -67,6 +67,18 @@ def test_fake_engine_chapters_are_at_minus_16_lufs(guide: Path, tmp_path: Path) 
         assert_broadcast_level(tmp_path / "out" / chapter.audio)
 
 
+def test_whole_guide_files_are_at_minus_16_lufs(guide: Path, tmp_path: Path) -> None:
+    """The whole-guide MP3 (chapters joined by stream copy) and the M4B (encoded again) keep the level."""
+    import json
+
+    build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake", formats=("mp3", "m4b")))
+    outputs = json.loads((tmp_path / "out" / "manifest.json").read_text())["outputs"]
+    files = [p for fmt in ("mp3", "m4b") for p in outputs[fmt] if p.endswith((".mp3", ".m4b"))]
+    assert len(files) == 2, outputs
+    for rel in files:
+        assert_broadcast_level(tmp_path / "out" / rel)
+
+
 @pytest.mark.slow
 def test_espeak_chapters_are_at_minus_16_lufs_with_peaks_limited(guide: Path, tmp_path: Path,
                                                                   shared_cache: Path) -> None:
