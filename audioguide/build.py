@@ -202,7 +202,7 @@ def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
-    kept = _speech_memo_path(options, lexicon, document.title) if remember else None
+    kept = _speech_memo_path(options, lexicon, document.title or "") if remember else None
     memo: dict[str, str] = {}
     if kept is not None:
         try:

@@ -275,3 +275,32 @@ def test_editing_one_sentence_re_encodes_only_its_segment(tmp_path: Path, monkey
     n = len(before)
     assert before[:n * 3 // 10] == after[:n * 3 // 10]
     assert before[-n * 4 // 10:] == after[-n * 4 // 10:]
+
+
+def test_speech_text_is_remembered_until_the_lexicon_changes(guide: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild works out speech text only for new sentences; another lexicon means all of it again."""
+    import audioguide.script as script_module
+
+    worked: list[str] = []
+    real = script_module.to_speech
+
+    def counting(text, lexicon=None, engine="pyttsx3"):  # type: ignore[no-untyped-def]
+        worked.append(text)
+        return real(text, lexicon, engine)
+
+    monkeypatch.setattr(script_module, "to_speech", counting)
+    cache = tmp_path / "cache"
+    first = fake(guide, tmp_path / "out", cache)
+    assert len(worked) == sum(len(c.script.utterances) for c in first.chapters)
+    worked.clear()
+    guide.write_text(guide.read_text().replace("The last chapter.", "The very last chapter."))
+    second = fake(guide, tmp_path / "out", cache)
+    assert worked == ["The very last chapter."]
+    worked.clear()
+    lexicon = tmp_path / "words.toml"
+    lexicon.write_text('[words]\nchapter = "chap-ter"\n')
+    third = fake(guide, tmp_path / "out", cache, lexicon=lexicon)
+    assert len(worked) == sum(len(c.script.utterances) for c in third.chapters)
+    assert [u.speech for c in second.chapters for u in c.script.utterances] != [
+        u.speech for c in third.chapters for u in c.script.utterances]
