@@ -124,7 +124,7 @@ CREST_DB = LIMIT_DBTP - PCM_TARGET - CREST_MARGIN_DB
 to this crest before the chapter's single gain (a limiter before linear gain, as espeak-ng's high
 peaks need), so one measurement of the chapter sets a gain that lands it on the target with its
 peaks at the limit. Quiet sentences stay quiet: only peaks are held, never levels evened out."""
-PREPARED_FORMAT = "prepared-1"
+PREPARED_FORMAT = "prepared-2"
 """Folder of prepared sentences in the cache; changes whenever preparation changes."""
 FINE = SAMPLE_RATE // 50
 """Samples per energy bin of a prepared sentence (20 ms: five to a BS.1770 100 ms step)."""
@@ -164,14 +164,20 @@ def prepared_path(cache_root: Path, wav: Path) -> Path:
 
 
 def audio_path(measurements: Path) -> Path:
-    """The float32 samples kept beside a prepared sentence's (or limited sentence's) measurements."""
-    return measurements.with_suffix(".f32")
+    """The 16-bit samples kept beside a prepared sentence's (or limited sentence's) measurements."""
+    return measurements.with_suffix(".pcm")
 
 
 def _read_audio(measurements: Path) -> Any:
     import numpy as np
 
-    return np.fromfile(audio_path(measurements), dtype="<f4").astype(np.float64)
+    return np.fromfile(audio_path(measurements), dtype="<i2").astype(np.float64) / 32768.0
+
+
+def _to_pcm(samples: Any) -> bytes:
+    import numpy as np
+
+    return bytes(np.clip(np.round(np.asarray(samples) * 32768.0), -32768, 32767).astype("<i2").tobytes())
 
 
 def _keep(measurements: Path, numbers: Any, audio: Any) -> None:
@@ -181,7 +187,7 @@ def _keep(measurements: Path, numbers: Any, audio: Any) -> None:
     from .fsutil import atomic_path
 
     with atomic_path(audio_path(measurements)) as tmp:
-        tmp.write_bytes(np.asarray(audio, dtype="<f4").tobytes())  # (tofile's errors don't say why)
+        tmp.write_bytes(_to_pcm(audio))  # (numpy's tofile would not say why a write failed)
     with atomic_path(measurements) as tmp, open(tmp, "wb") as fh:
         np.save(fh, np.asarray(numbers, dtype=np.float64))
 
@@ -195,7 +201,7 @@ def _recall(measurements: Path, length: int | None = None) -> Any:
         size = audio_path(measurements).stat().st_size
     except (OSError, ValueError, EOFError):
         return None
-    if numbers.ndim != 1 or len(numbers) < (length or 1) or (length and size != 4 * int(numbers[0])):
+    if numbers.ndim != 1 or len(numbers) < (length or 1) or (length and size != 2 * int(numbers[0])):
         return None
     return numbers
 
@@ -391,7 +397,7 @@ def limited_at(path: Path, gain_db: float) -> tuple[Any, Any]:
     meter.feed(x)
     meter.feed_silence(RING)
     energies = meter.energies()
-    x = x.astype(np.float32).astype(np.float64)  # as it is kept, so that a first and a later build agree
+    x = np.frombuffer(_to_pcm(x), dtype="<i2") / 32768.0  # as it is kept: first and later builds agree
     _keep(dest, np.concatenate([[len(x)], energies]), x)
     return x, energies
 
