@@ -8,8 +8,8 @@ import shutil
 import subprocess
 import warnings
 import wave
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,37 @@ class Pacing:
     def after(self, kind: str) -> float:
         """The pause that follows an utterance whose ``pause_after`` is ``kind``."""
         return {"sentence": self.sentence, "paragraph": self.paragraph, "heading": self.heading}.get(kind, 0.25)
+
+    @classmethod
+    def chosen(cls, given: str | Mapping[str, object], where: str = "--pauses") -> dict[str, float]:
+        """The pauses named in ``sentence=0.6,tail=2`` (or a mapping, as in audioguide.toml's
+        ``[pauses]``), checked: ``Pacing(**chosen)`` keeps the defaults for the rest.
+        :class:`InputError` says what is wrong."""
+        from .errors import InputError
+
+        names = [f.name for f in fields(cls)]
+        pairs: list[tuple[str, object]] = []
+        if isinstance(given, str):
+            for part in filter(None, (p.strip() for p in given.split(","))):
+                name, sep, value = part.partition("=")
+                if not sep:
+                    raise InputError(f"{where}: write each pause as name=seconds, e.g. sentence=0.6 (got '{part}').")
+                pairs.append((name.strip(), value.strip()))
+        else:
+            pairs = list(given.items())
+        chosen: dict[str, float] = {}
+        for name, value in pairs:
+            key = name.replace("-", "_")
+            if key not in names:
+                raise InputError(f"{where}: there is no pause called '{name}'. Choose from: {', '.join(names)}.")
+            try:
+                seconds = float(value) if not isinstance(value, bool) else math.nan
+            except (TypeError, ValueError):
+                seconds = math.nan
+            if not 0 <= seconds <= 10:
+                raise InputError(f"{where}: {name} should be a number of seconds from 0 to 10 (got '{value}').")
+            chosen[key] = seconds
+        return chosen
 
 
 def require_tool(name: str) -> str:

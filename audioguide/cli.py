@@ -44,6 +44,8 @@ def _friendly_errors() -> Iterator[None]:
             raise
         _err(f"Error: {exc}")
         raise typer.Exit(1) from None
+    except BrokenPipeError:  # whoever read our output went away (`| head`): nothing more to say
+        raise typer.Exit(1) from None
     except OSError as exc:  # a full disk, a file too large, a folder taken away ...
         if DEBUG["on"]:
             raise
@@ -122,13 +124,14 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = None,
     locked: Annotated[Optional[bool], typer.Option("--locked/--unlocked", help="Mark the feed podcast:locked, asking other hosting platforms not to import it. Default: unlocked.", show_default=False)] = None,
     fallback_engine: Annotated[Optional[str], typer.Option("--fallback-engine", help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.")] = None,
+    pauses: Annotated[Optional[str], typer.Option("--pauses", help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one.")] = None,
 ) -> None:
     """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
 
     Settings can also come from audioguide.toml beside the source (or --config FILE): title, author,
     language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
-    locked, contents, signposts, jobs. Options given here win over the file.
+    locked, contents, signposts, jobs, and a [pauses] table. Options given here win over the file.
     """
     from .build import BuildOptions
     from .build import build as run_build
@@ -144,6 +147,11 @@ def build(
         settings.update({k: v for k, v in given.items() if v is not None})
         if settings.get("lexicon") is not None:
             settings["lexicon"] = Path(settings["lexicon"])
+        if "pauses" in settings or pauses is not None:
+            from .audio import Pacing
+
+            from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
+            settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
         if "formats" in settings:
             settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
         options = BuildOptions(source=source, out=out, cache_dir=cache_dir, **settings)

@@ -20,7 +20,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "title": str, "author": str, "language": str, "description": str, "base_url": str,
     "engine": str, "voice": str, "rate": int, "lexicon": str, "formats": (list, str),
     "owner_name": str, "owner_email": str, "locked": bool, "contents": bool, "signposts": bool,
-    "jobs": int, "fallback_engine": str,
+    "jobs": int, "fallback_engine": str, "pauses": dict,
 }
 """Every setting the file may hold, with its type."""
 

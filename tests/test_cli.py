@@ -106,3 +106,48 @@ def test_build_with_fake_engine_reports_where(tmp_path: Path, fixtures: Path) ->
     assert f"Podcast feed: {out / 'feed.xml'}" in result.output
     assert "Warning: No --base-url" in result.output
     assert (out / "feed.xml").exists() and (out / "manifest.json").exists()
+
+
+def _gaps(out: Path) -> tuple[list[tuple[str, float]], float]:
+    """(kind, pause after it) for each sentence of every chapter, and the last chapter's tail (the
+    manifest rounds times to milliseconds)."""
+    import json
+
+    chapters = json.loads((out / "manifest.json").read_text())["chapters"]
+    gaps = [(a["kind"], round(b["start"] - a["end"], 3)) for c in chapters
+            for a, b in zip(c["sentences"], c["sentences"][1:])]
+    return gaps, round(chapters[-1]["duration"] - chapters[-1]["sentences"][-1]["end"], 3)
+
+
+def test_pauses_from_the_command_line_and_the_settings_file(tmp_path: Path, fixtures: Path) -> None:
+    import shutil
+
+    guide = tmp_path / "guide.md"
+    shutil.copy(fixtures / "guides" / "simple.md", guide)
+    out = tmp_path / "out"
+    result = run("build", str(guide), "-e", "fake", "-o", str(out), "--pauses", "sentence=0.7, tail=2")
+    assert result.exit_code == 0, result.output
+    gaps, tail = _gaps(out)
+    frame = 576 / 22050 + 0.002  # a pause may grow by up to one MP3 frame; times are rounded
+    assert any(kind == "sentence" and 0.699 <= gap < 0.7 + frame for kind, gap in gaps)
+    assert 1.999 <= tail < 2 + frame
+    (tmp_path / "audioguide.toml").write_text("[pauses]\nheading = 2.5\nsentence = 0.3\n")
+    result = run("build", str(guide), "-e", "fake", "-o", str(out), "--pauses", "sentence=0.6")
+    assert result.exit_code == 0, result.output
+    gaps, tail = _gaps(out)
+    assert any(2.499 <= gap < 2.5 + frame for _, gap in gaps)  # before a subheading: from the file
+    assert any(kind == "sentence" and 0.599 <= gap < 0.6 + frame for kind, gap in gaps)  # the option wins
+    assert 1.199 <= tail < 1.2 + frame  # the default
+
+
+@pytest.mark.parametrize(("pauses", "message"), [
+    ("sentense=0.7", "there is no pause called 'sentense'"),
+    ("tail=-1", "tail should be a number of seconds from 0 to 10"),
+    ("sentence", "write each pause as name=seconds"),
+])
+def test_bad_pauses_are_one_clear_line(tmp_path: Path, fixtures: Path, pauses: str, message: str) -> None:
+    result = run("build", str(fixtures / "guides" / "simple.md"), "-e", "fake", "-o", str(tmp_path / "out"),
+                 "--pauses", pauses)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
