@@ -349,7 +349,9 @@ def _cover(title: str, root: Path) -> bytes:
 def _rfc2822(moment: float) -> str:
     """``moment`` as an RFC 2822 date in local time, as feeds want it ("Wed, 25 Nov 2026 20:40:00 +0000")."""
     local = time.localtime(moment)
-    offset = (local.tm_gmtoff or 0) // 60
+    gmtoff = local.tm_gmtoff if local.tm_gmtoff is not None else -(
+        time.altzone if local.tm_isdst > 0 else time.timezone)  # platforms without tm_gmtoff
+    offset = gmtoff // 60
     day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.tm_wday]
     month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[local.tm_mon - 1]
     sign = "+" if offset >= 0 else "-"
@@ -399,6 +401,8 @@ class _Workers:
     def map(self, stage: str, function: Callable[[Any], Any], items: list[Any],
             progress: ProgressFn | None, size: Callable[[Any], float] | None = None) -> list[Any]:
         """``function`` of every item, in order. With ``size``, the biggest work is started first."""
+        if not items:
+            return []
         if progress:
             progress(stage, 0, len(items))
         if self.size <= 1 or len(items) < 2 or not hasattr(os, "fork"):

@@ -183,3 +183,21 @@ def test_transcripts_match_timings(guide: Path, tmp_path: Path) -> None:
     assert first_start == "00:00:00.400"
     srt = (out / chapter.extra_files["srt"]).read_text()
     assert "00:00:00,400 --> " in srt
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns", "Asia/Kolkata", "Europe/London"])
+def test_feed_dates_are_rfc_2822_in_local_time(zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import email.utils
+    import time
+
+    from audioguide.build import _rfc2822
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for moment in (0.0, 1_700_000_000.0, 1_790_000_000.0):
+            local = email.utils.localtime(email.utils.datetime.datetime.fromtimestamp(moment).astimezone())
+            assert _rfc2822(moment) == email.utils.format_datetime(local)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
