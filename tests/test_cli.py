@@ -115,7 +115,7 @@ def _gaps(out: Path) -> tuple[list[tuple[str, float]], float]:
 
     chapters = json.loads((out / "manifest.json").read_text())["chapters"]
     gaps = [(a["kind"], round(b["start"] - a["end"], 3)) for c in chapters
-            for a, b in zip(c["sentences"], c["sentences"][1:])]
+            for a, b in zip(c["sentences"], c["sentences"][1:], strict=False)]
     return gaps, round(chapters[-1]["duration"] - chapters[-1]["sentences"][-1]["end"], 3)
 
 
