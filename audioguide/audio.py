@@ -15,7 +15,7 @@ from typing import Any
 
 from . import mp3
 from .errors import ToolError
-from .loudness import LIMIT_DBTP, TARGET_LUFS, LoudnessReport, db_to_gain
+from .loudness import LIMIT_DBTP, TARGET_LUFS, db_to_gain
 from .model import Timing, Utterance
 
 SAMPLE_RATE = 22050
@@ -52,10 +52,10 @@ class Pacing:
         pairs: list[tuple[str, object]] = []
         if isinstance(given, str):
             for part in filter(None, (p.strip() for p in given.split(","))):
-                name, sep, value = part.partition("=")
+                label, sep, text = part.partition("=")
                 if not sep:
                     raise InputError(f"{where}: write each pause as name=seconds, e.g. sentence=0.6 (got '{part}').")
-                pairs.append((name.strip(), value.strip()))
+                pairs.append((label.strip(), text.strip()))
         else:
             pairs = list(given.items())
         chosen: dict[str, float] = {}
@@ -63,9 +63,10 @@ class Pacing:
             key = name.replace("-", "_")
             if key not in names:
                 raise InputError(f"{where}: there is no pause called '{name}'. Choose from: {', '.join(names)}.")
+            number = isinstance(value, (int, float, str)) and not isinstance(value, bool)
             try:
-                seconds = float(value) if not isinstance(value, bool) else math.nan
-            except (TypeError, ValueError):
+                seconds = float(value) if number else math.nan  # type: ignore[arg-type]
+            except ValueError:
                 seconds = math.nan
             if not 0 <= seconds <= 10:
                 raise InputError(f"{where}: {name} should be a number of seconds from 0 to 10 (got '{value}').")
@@ -78,20 +79,29 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise ToolError(
-            f"{name} is not installed; audioguide needs it to make MP3 files. "
+            f"{name} is not installed; audioguide needs it for this (whole-guide files, other engines' audio). "
             "On Debian or Ubuntu run: sudo apt-get install ffmpeg (macOS: brew install ffmpeg)."
         )
     return path
 
 
-def load_pcm(path: Path) -> bytes:
-    """Read an audio file as mono 16-bit PCM at :data:`SAMPLE_RATE`."""
+def _plain_wav(path: Path, read: bool = False) -> tuple[int, bytes] | None:
+    """``(samples, PCM if read)`` when ``path`` is already mono 16-bit WAV at :data:`SAMPLE_RATE`."""
     try:
         with wave.open(str(path), "rb") as wav:
             if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
-                return wav.readframes(wav.getnframes())
+                return wav.getnframes(), wav.readframes(wav.getnframes()) if read else b""
     except (wave.Error, EOFError, OSError):
-        pass  # not a plain WAV: let pydub and ffmpeg convert it
+        pass
+    return None
+
+
+def load_pcm(path: Path) -> bytes:
+    """Read an audio file as mono 16-bit PCM at :data:`SAMPLE_RATE`."""
+    plain = _plain_wav(path, read=True)
+    if plain is not None:
+        return plain[1]
+    # Not a plain WAV: let pydub and ffmpeg convert it.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop
         from pydub import AudioSegment
@@ -107,13 +117,8 @@ def load_pcm(path: Path) -> bytes:
 
 def wav_samples(path: Path) -> int:
     """How many samples the sentence audio at ``path`` has at :data:`SAMPLE_RATE`, mono."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
-                return wav.getnframes()
-    except (wave.Error, EOFError, OSError):
-        pass
-    return len(load_pcm(path)) // 2
+    plain = _plain_wav(path)
+    return plain[0] if plain is not None else len(load_pcm(path)) // 2
 
 
 def write_wav(path: Path, pcm: bytes) -> None:
@@ -127,13 +132,8 @@ def write_wav(path: Path, pcm: bytes) -> None:
 
 def canonicalise_wav(path: Path) -> None:
     """Rewrite an engine's audio file in place as mono 16-bit WAV at :data:`SAMPLE_RATE`, if it isn't."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
-                return
-    except (wave.Error, EOFError, OSError):
-        pass
-    write_wav(path, load_pcm(path))
+    if _plain_wav(path) is None:
+        write_wav(path, load_pcm(path))
 
 
 # ---- prepared sentences: limited and measured once, kept in the cache --------------------------------
@@ -155,7 +155,7 @@ CREST_DB = LIMIT_DBTP - PCM_TARGET - CREST_MARGIN_DB
 to this crest before the chapter's single gain (a limiter before linear gain, as espeak-ng's high
 peaks need), so one measurement of the chapter sets a gain that lands it on the target with its
 peaks at the limit. Quiet sentences stay quiet: only peaks are held, never levels evened out."""
-PREPARED_FORMAT = "prepared-2"
+PREPARED_FORMAT = "prepared-3"
 """Folder of prepared sentences in the cache; changes whenever preparation changes."""
 FINE = SAMPLE_RATE // 50
 """Samples per energy bin of a prepared sentence (20 ms: five to a BS.1770 100 ms step)."""
@@ -176,17 +176,8 @@ class Prepared:
     """Length in samples at :data:`SAMPLE_RATE`."""
     peak: float
     """True peak of the prepared audio, linear."""
-    loudness: float
-    """The sentence's own loudness, LUFS (``-inf`` for silence)."""
-    limited: bool
-    """Whether the limiter changed it."""
     energies: Any
     """K-weighted energy per :data:`FINE` samples from its first sample, its filter ring-down included."""
-
-    def audio(self) -> Any:
-        """The prepared samples, float64."""
-
-        return _read_audio(self.path)
 
 
 def prepared_path(cache_root: Path, wav: Path) -> Path:
@@ -223,8 +214,9 @@ def _keep(measurements: Path, numbers: Any, audio: Any) -> None:
         np.save(fh, np.asarray(numbers, dtype=np.float64))
 
 
-def _recall(measurements: Path, length: int | None = None) -> Any:
-    """The numbers kept by :func:`_keep`, or ``None`` if they (or the audio) are missing or damaged."""
+def _recall(measurements: Path, leading: int) -> Any:
+    """The numbers kept by :func:`_keep` (at least ``leading`` of them, the first being the audio's
+    length), or ``None`` if they or the audio are missing or damaged."""
     import numpy as np
 
     try:
@@ -232,7 +224,7 @@ def _recall(measurements: Path, length: int | None = None) -> Any:
         size = audio_path(measurements).stat().st_size
     except (OSError, ValueError, EOFError):
         return None
-    if numbers.ndim != 1 or len(numbers) < (length or 1) or (length and size != 2 * int(numbers[0])):
+    if numbers.ndim != 1 or len(numbers) < leading or size != 2 * int(numbers[0]):
         return None
     return numbers
 
@@ -261,19 +253,17 @@ def prepare(wav: Path, dest: Path) -> Prepared:
 
     from .loudness import RING, LoudnessMeter, limit_with_peak
 
-    kept = _recall(dest, 4)
+    kept = _recall(dest, 2)
     if kept is not None:  # else never made, or damaged: make it (again)
-        return Prepared(path=dest, samples=int(kept[0]), peak=float(kept[1]), loudness=float(kept[2]),
-                        limited=bool(kept[3]), energies=kept[4:])
+        return Prepared(path=dest, samples=int(kept[0]), peak=float(kept[1]), energies=kept[2:])
     x = np.frombuffer(load_pcm(wav), dtype="<i2").astype(np.float64) / 32768.0
     loud = sentence_loudness(x)
     y, peak = limit_with_peak(x, db_to_gain(loud + CREST_DB), SAMPLE_RATE) if loud > -math.inf else (x, 0.0)
     meter = LoudnessMeter(SAMPLE_RATE, FINE)
     meter.feed(y)
     meter.feed_silence(RING)
-    found = Prepared(path=dest, samples=len(x), peak=peak, loudness=loud, limited=y is not x,
-                     energies=meter.energies())
-    _keep(dest, np.concatenate([[found.samples, found.peak, loud, found.limited], found.energies]), y)
+    found = Prepared(path=dest, samples=len(x), peak=peak, energies=meter.energies())
+    _keep(dest, np.concatenate([[found.samples, found.peak], found.energies]), y)
     return found
 
 
@@ -379,33 +369,33 @@ def first_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
     return 0.0 if measured == -math.inf else _on_step(PCM_TARGET - measured)
 
 
-def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> LoudnessReport:
-    """The chapter's one gain: what brings its prepared sentences, where the layout puts them, to
+def over_limit(sentence: Prepared, gain_db: float) -> bool:
+    """Whether ``sentence``'s peaks would pass :data:`LIMIT_DBTP` at ``gain_db``, so that it is
+    limited again there (:func:`limited_at`)."""
+    return sentence.peak * db_to_gain(gain_db) > db_to_gain(LIMIT_DBTP)
+
+
+def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
+    """The chapter's one gain in dB: what brings its prepared sentences, where the layout puts them, to
     :data:`PCM_TARGET`, in whole :data:`GAIN_STEP` steps.
 
-    A sentence whose peaks would pass :data:`LIMIT_DBTP` at that gain is limited when the segment is
-    rendered (:func:`render_segment`), which takes a little loudness away: such sentences are limited
-    here the same way and measured again, and the gain found again, until it stays put.
+    A sentence :func:`over_limit` at that gain is limited when its segment is rendered, which takes a
+    little loudness away: such sentences are limited here the same way and measured again, and the
+    gain found again, until it stays put.
     """
-    measured = _loudness(layout, [p.energies for p in prepared])
-    if measured == -math.inf:
-        return LoudnessReport(measured=measured, gain_db=0.0, limited=0)
-    gain_db = _on_step(PCM_TARGET - measured)
-    ceiling = db_to_gain(LIMIT_DBTP)
+    gain_db = first_gain(layout, prepared)
     tried: set[float] = {gain_db}
     for _ in range(4):
-        gain = db_to_gain(gain_db)
-        if all(p.peak * gain <= ceiling for p in prepared):
+        if not any(over_limit(p, gain_db) for p in prepared):
             break
-        energies = [p.energies if p.peak * gain <= ceiling else limited_at(p.path, gain_db)[1] / gain ** 2
-                    for p in prepared]
+        energies = [limited_at(p.path, gain_db)[1] / db_to_gain(gain_db) ** 2 if over_limit(p, gain_db)
+                    else p.energies for p in prepared]
         better = _on_step(PCM_TARGET - _loudness(layout, energies))
         if better in tried:  # settled, or going back and forth between neighbours: keep this one
             break
         tried.add(better)
         gain_db = better
-    limited = sum(1 for p in prepared if p.limited or p.peak * db_to_gain(gain_db) > ceiling)
-    return LoudnessReport(measured=measured, gain_db=gain_db, limited=limited)
+    return gain_db
 
 
 def _on_step(gain_db: float) -> float:
@@ -452,24 +442,22 @@ def segment_path(cache_root: Path, key: str) -> Path:
     return Path(cache_root) / "segments" / key[:2] / f"{key}.mp3"
 
 
-def render_segment(items: Sequence[tuple[Path, int]], samples: int, gain_db: float, dest: Path) -> int:
+def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_db: float, dest: Path) -> int:
     """Encode a segment to MP3 frames at ``dest`` (atomically); returns the number of frames.
 
-    ``items`` are the prepared sentences' files and where each starts. The chapter's gain is applied
-    and the few peaks that would still pass :data:`LIMIT_DBTP` (a sentence louder than the chapter
-    as a whole) are limited. Memory holds one sentence.
+    ``items`` are the prepared sentences' files, where each starts, and whether it is
+    :func:`over_limit` at the chapter's gain (a sentence louder than the chapter as a whole): those
+    are limited at it, the rest simply take the gain. Memory holds one sentence.
     """
     from .fsutil import atomic_path
 
     def pcm() -> Iterator[bytes]:
         import numpy as np
 
-        gain, ceiling = db_to_gain(gain_db), db_to_gain(LIMIT_DBTP)
         position = 0
-        for path, at in items:
+        for path, at, limited in items:
             yield from _silence(at - position)
-            peak = float(np.load(path)[1]) * gain
-            x = _read_audio(path) * gain if peak <= ceiling else limited_at(path, gain_db)[0]
+            x = limited_at(path, gain_db)[0] if limited else _read_audio(path) * db_to_gain(gain_db)
             yield np.clip(np.round(x * 32768.0), -32768, 32767).astype("<i2").tobytes()
             position = at + len(x)
         yield from _silence(samples - position)

@@ -25,6 +25,7 @@ from .audio import (
     chapter_gain,
     first_gain,
     layout_chapter,
+    over_limit,
     prepare,
     prepared_path,
     render_segment,
@@ -235,8 +236,8 @@ def _speech_memo_path(options: BuildOptions, lexicon: Lexicon, title: str) -> Pa
     for module in sorted(Path(speech.__file__).parent.glob("*.py")) + [Path(script_module.__file__)]:
         stat = module.stat()
         rules.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    words = sorted((k, repr(v)) for k, v in lexicon.entries.items())
-    key = hashlib.sha256(json.dumps([__version__, rules, title, options.engine, words]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([__version__, rules, title, options.engine, lexicon.fingerprint()]).encode()
+                         ).hexdigest()
     return Path(options.cache_dir or default_cache_dir()) / "speech-text" / f"{key[:32]}.json"
 
 
@@ -432,11 +433,7 @@ def _run_batch(function: Callable[[Any], Any], batch: list[Any]) -> list[Any]:
     return [function(item) for item in batch]
 
 
-def _prepare(job: tuple[Path, Path]) -> Prepared:
-    return prepare(*job)
-
-
-def _render(job: tuple[list[tuple[Path, int]], int, float, Path]) -> int:
+def _render(job: tuple[list[tuple[Path, int, bool]], int, float, Path]) -> int:
     return render_segment(*job)
 
 
@@ -458,8 +455,8 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
     missing = [w for w in wavs if not places[w].is_file()]
-    fresh = dict(zip(missing, workers.map("Preparing speech", _prepare, [(w, places[w]) for w in missing],
-                                          progress), strict=True))
+    fresh = dict(zip(missing, workers.map("Preparing speech", partial(_prepare, root=root), missing, progress),
+                     strict=True))
     prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
     sentences = [[prepared[paths[u.speech]] for u in c.utterances] for c in script.chapters]
     layouts = [layout_chapter([s.samples for s in found], c.utterances, options.pacing)
@@ -467,14 +464,15 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
 
     def encode(gains: list[float]) -> list[tuple[ChapterScript, ChapterLayout, list[Path]]]:
         plans = []
-        jobs: dict[Path, tuple[list[tuple[Path, int]], int, float, Path]] = {}
+        jobs: dict[Path, tuple[list[tuple[Path, int, bool]], int, float, Path]] = {}
         for chapter, layout, found, gain in zip(script.chapters, layouts, sentences, gains, strict=True):
             parts = []
             for segment in layout.segments:
                 part = segment_path(root, segment_key(segment, found, gain))
                 parts.append(part)
                 if part not in jobs and not part.is_file():
-                    jobs[part] = ([(found[i].path, at) for i, at in segment.items], segment.samples, gain, part)
+                    jobs[part] = ([(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items],
+                                  segment.samples, gain, part)
             plans.append((chapter, layout, parts))
         workers.map("Encoding audio", _render, list(jobs.values()), progress, size=lambda job: job[1])
         return plans
@@ -486,7 +484,7 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
     # chapter is encoded again at the right gain.
     first = [first_gain(layout, found) for layout, found in zip(layouts, sentences, strict=True)]
     plans = encode(first)
-    gains = [chapter_gain(layout, found).gain_db for layout, found in zip(layouts, sentences, strict=True)]
+    gains = [chapter_gain(layout, found) for layout, found in zip(layouts, sentences, strict=True)]
     if gains != first:
         plans = encode(gains)
     built = []
@@ -514,16 +512,15 @@ def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
     speeches = [u.speech for ch in script.chapters for u in ch.utterances]
     unique = list(dict.fromkeys(speeches))
     report = (lambda d, t: progress("Synthesising speech", d, t)) if progress else None
-    # issue 6: --jobs worker processes, each making its own engine from the same settings.
-
+    # --jobs worker processes, each making its own engine from the same settings.
     factory = partial(get_engine, options.engine, options.voice, options.rate, script.language)
-    after = partial(_prepare_new, root=cache.root)  # prepared where it was spoken, while the audio is fresh
+    after = partial(_prepare, root=cache.root)  # prepared where it was spoken, while the audio is fresh
     return dict(zip(unique, cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory,
                                                  after=after), strict=True))
 
 
-def _prepare_new(wav: Path, root: Path) -> None:
-    prepare(wav, prepared_path(root, wav))
+def _prepare(wav: Path, root: Path) -> Prepared:
+    return prepare(wav, prepared_path(root, wav))
 
 
 def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], *, script: GuideScript,

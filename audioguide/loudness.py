@@ -12,7 +12,6 @@ numpy is imported inside the functions that use it, so that importing this modul
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -230,13 +229,6 @@ def gated_loudness(energies: np.ndarray, hop: int) -> float:
     return -0.691 + 10.0 * math.log10(float(final.mean()))
 
 
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness of a whole signal, LUFS."""
-    meter = LoudnessMeter(rate)
-    meter.feed(samples)
-    return meter.integrated()
-
-
 # ---- true peaks and the limiter -------------------------------------------------------------------
 
 
@@ -351,19 +343,3 @@ def limit_with_peak(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.
         return samples, peak
     result: np.ndarray = out[len(pad):len(pad) + len(samples)]
     return result, peak
-
-
-@dataclass(frozen=True)
-class LoudnessReport:
-    """How a chapter's level was set."""
-
-    measured: float
-    """Integrated loudness of the speech as synthesised, LUFS."""
-    gain_db: float
-    """Linear gain applied to the whole chapter, dB."""
-    limited: int
-    """How many sentences the limiter touched."""
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly form."""
-        return {"measured_lufs": self.measured, "gain_db": self.gain_db, "limited_sentences": self.limited}

@@ -36,15 +36,6 @@ _RATES = {0: 22050, 1: 24000, 2: 16000}
 """MPEG-2 sample rates by header index."""
 
 
-def encoder_available() -> str | None:
-    """Why MP3 encoding can't work here, or ``None`` when it can."""
-    try:
-        import lameenc  # noqa: F401
-    except ImportError:
-        return "the lameenc package is missing; reinstall audioguide (pip install audioguide)."
-    return None
-
-
 def encode_segment(chunks: Iterable[bytes], rate: int) -> bytes:
     """MP3 frames of mono 16-bit PCM ``chunks`` at ``rate``, from a fresh encoder.
 
@@ -53,7 +44,8 @@ def encode_segment(chunks: Iterable[bytes], rate: int) -> bytes:
     try:
         import lameenc
     except ImportError as exc:
-        raise ToolError(f"Cannot make MP3 files: {encoder_available()}") from exc
+        raise ToolError("Cannot make MP3 files: the lameenc package is missing; reinstall audioguide "
+                        "(pip install audioguide).") from exc
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(KBPS)
     encoder.set_in_sample_rate(rate)

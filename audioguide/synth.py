@@ -215,17 +215,14 @@ class SpeechCache:
 # ---- worker processes ----------------------------------------------------------------------------
 
 
-FRESH_PROCESS_ENGINES = frozenset({"pyttsx3", "piper"})
-"""Engines whose native libraries (espeak-ng under pyttsx3, onnxruntime's threads under piper) can
-deadlock in a forked copy of a process that already started them: their workers start afresh. An
-engine can also say so itself with a ``fresh_process`` class attribute, or a method that answers for
-this process (pyttsx3: only once espeak-ng has started here)."""
-
-
 def _context(engine: Engine) -> Any:
     """How to start workers: fork where it is safe and cheap (Linux, pure-Python engines), since the
-    workers then start at once and inherit the parent's set-up; otherwise a fresh interpreter."""
-    fresh = getattr(engine, "fresh_process", engine.name in FRESH_PROCESS_ENGINES)
+    workers then start at once and inherit the parent's set-up; otherwise a fresh interpreter.
+
+    An engine whose native library can deadlock in a forked copy of a process that already started
+    it says so with ``fresh_process``: a class attribute (piper: onnxruntime's threads), or a method
+    that answers for this process (pyttsx3: only once espeak-ng has started here)."""
+    fresh = getattr(engine, "fresh_process", False)
     if callable(fresh):
         fresh = fresh()
     import multiprocessing  # here: a build with nothing to synthesise doesn't load it

@@ -18,6 +18,7 @@ from audioguide.audio import (
     assemble_chapter,
     chapter_gain,
     layout_chapter,
+    over_limit,
     prepare,
     render_segment,
 )
@@ -101,12 +102,13 @@ def test_one_gain_for_the_whole_chapter_not_per_sentence(tmp_path: Path) -> None
     prepared = [prepare(path, tmp_path / f"{path.stem}.npz") for path in (quiet, loud)]
     layout = layout_chapter([p.samples for p in prepared], utterances, Pacing())
     assert len(layout.segments) == 2  # cut at the paragraph pause
-    gain = chapter_gain(layout, prepared).gain_db
+    gain = chapter_gain(layout, prepared)
     assert gain > 0
     parts = []
     for n, segment in enumerate(layout.segments):
         parts.append(tmp_path / f"part{n}.mp3")
-        render_segment([(prepared[i].path, at) for i, at in segment.items], segment.samples, gain, parts[-1])
+        render_segment([(prepared[i].path, at, over_limit(prepared[i], gain)) for i, at in segment.items],
+                       segment.samples, gain, parts[-1])
     assemble_chapter(parts, tmp_path / "chapter.mp3", Tags("t", "a", "b", 1, 1))
     audio = decode(tmp_path / "chapter.mp3")
     first, second = (audio[round((s.start + 0.2) * SAMPLE_RATE):round((s.end - 0.2) * SAMPLE_RATE)]

@@ -229,7 +229,7 @@ def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path,
     real = build_module.render_segment
 
     def counting(items, samples, gain_db, dest):  # type: ignore[no-untyped-def]
-        rendered.append(tuple(Path(path).stem for path, _ in items))
+        rendered.append(tuple(Path(item[0]).stem for item in items))
         return real(items, samples, gain_db, dest)
 
     monkeypatch.setattr(build_module, "render_segment", counting)
