@@ -297,8 +297,10 @@ class ChapterLayout:
     @property
     def timings(self) -> list[Timing]:
         """Start and end of each utterance, in seconds."""
-        return [Timing(start=s / SAMPLE_RATE, end=(s + n) / SAMPLE_RATE)
-                for s, n in zip(self.starts, self.lengths, strict=True)]
+        return [
+            Timing(start=s / SAMPLE_RATE, end=(s + n) / SAMPLE_RATE)
+            for s, n in zip(self.starts, self.lengths, strict=True)
+        ]
 
     @property
     def duration(self) -> float:
@@ -346,8 +348,7 @@ def layout_chapter(lengths: Sequence[int], utterances: Sequence[Utterance], paci
         samples = max(mp3.FRAME, _frames_up(offset))
         segments.append(Segment(items=tuple(items), samples=samples))
         frame_start += mp3.FRAME * mp3.frames_for(samples)
-    return ChapterLayout(segments=tuple(segments), starts=tuple(starts), lengths=tuple(lengths),
-                         samples=frame_start)
+    return ChapterLayout(segments=tuple(segments), starts=tuple(starts), lengths=tuple(lengths), samples=frame_start)
 
 
 def _loudness(layout: ChapterLayout, energies: Sequence[Any]) -> float:
@@ -359,7 +360,7 @@ def _loudness(layout: ChapterLayout, energies: Sequence[Any]) -> float:
     bins = np.zeros(layout.samples // HOP + 1)
     for start, found in zip(layout.starts, energies, strict=True):
         place(found, start, FINE, HOP, bins)
-    return gated_loudness(bins[:layout.samples // HOP], HOP)
+    return gated_loudness(bins[: layout.samples // HOP], HOP)
 
 
 def first_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
@@ -388,8 +389,10 @@ def chapter_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
     for _ in range(4):
         if not any(over_limit(p, gain_db) for p in prepared):
             break
-        energies = [limited_at(p.path, gain_db)[1] / db_to_gain(gain_db) ** 2 if over_limit(p, gain_db)
-                    else p.energies for p in prepared]
+        energies = [
+            limited_at(p.path, gain_db)[1] / db_to_gain(gain_db) ** 2 if over_limit(p, gain_db) else p.energies
+            for p in prepared
+        ]
         better = _on_step(PCM_TARGET - _loudness(layout, energies))
         if better in tried:  # settled, or going back and forth between neighbours: keep this one
             break
@@ -432,8 +435,19 @@ def segment_key(segment: Segment, prepared: Sequence[Prepared], gain_db: float) 
     import hashlib
     import json
 
-    payload = json.dumps([SEGMENT_FORMAT, PREPARED_FORMAT, [[prepared[i].path.stem, at] for i, at in segment.items],
-                          segment.samples, gain_db, SAMPLE_RATE, LIMIT_DBTP, mp3.KBPS, mp3.QUALITY])
+    payload = json.dumps(
+        [
+            SEGMENT_FORMAT,
+            PREPARED_FORMAT,
+            [[prepared[i].path.stem, at] for i, at in segment.items],
+            segment.samples,
+            gain_db,
+            SAMPLE_RATE,
+            LIMIT_DBTP,
+            mp3.KBPS,
+            mp3.QUALITY,
+        ]
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -465,8 +479,10 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
     frames = mp3.encode_segment(pcm(), SAMPLE_RATE)
     found = mp3.count_frames(frames)
     if found != mp3.frames_for(samples):
-        raise ToolError(f"The MP3 encoder made {found} frames where {mp3.frames_for(samples)} were expected; "
-                        "chapter timings would be wrong. Please report this with your lameenc version.")
+        raise ToolError(
+            f"The MP3 encoder made {found} frames where {mp3.frames_for(samples)} were expected; "
+            "chapter timings would be wrong. Please report this with your lameenc version."
+        )
     with atomic_path(dest) as tmp:
         tmp.write_bytes(frames)
     return found
@@ -507,7 +523,6 @@ class Tags:
     """ID3 genre."""
 
 
-
 def id3_tag(tags: Tags) -> bytes:
     """An ID3v2.4 tag holding ``tags``, as the bytes that start an MP3 file."""
     import io
@@ -531,7 +546,9 @@ def probe_duration(path: Path) -> float:
     ffprobe = require_tool("ffprobe")
     result = subprocess.run(
         [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         return float(result.stdout.strip())

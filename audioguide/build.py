@@ -198,8 +198,7 @@ def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
     document = load_document(options.source, MAX_WORDS)
     if options.title or options.language:
         title = " ".join(strip_controls(options.title).split()) if options.title else None
-        document = replace(document, title=title or document.title,
-                           language=options.language or document.language)
+        document = replace(document, title=title or document.title, language=options.language or document.language)
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
@@ -211,10 +210,16 @@ def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
             memo = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             memo = {}
-    script = make_script(document, ScriptOptions(
-        contents=options.contents, signposts=options.signposts, engine=options.engine, lexicon=lexicon,
-        memo=memo,
-    ))
+    script = make_script(
+        document,
+        ScriptOptions(
+            contents=options.contents,
+            signposts=options.signposts,
+            engine=options.engine,
+            lexicon=lexicon,
+            memo=memo,
+        ),
+    )
     if kept is not None:
         now = {u.text: u.speech for c in script.chapters for u in c.utterances}
         if now != memo:
@@ -236,8 +241,9 @@ def _speech_memo_path(options: BuildOptions, lexicon: Lexicon, title: str) -> Pa
     for module in sorted(Path(speech.__file__).parent.glob("*.py")) + [Path(script_module.__file__)]:
         stat = module.stat()
         rules.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    key = hashlib.sha256(json.dumps([__version__, rules, title, options.engine, lexicon.fingerprint()]).encode()
-                         ).hexdigest()
+    key = hashlib.sha256(
+        json.dumps([__version__, rules, title, options.engine, lexicon.fingerprint()]).encode()
+    ).hexdigest()
     return Path(options.cache_dir or default_cache_dir()) / "speech-text" / f"{key[:32]}.json"
 
 
@@ -294,16 +300,34 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     now = _rfc2822(time.time())
 
     with _Workers(options.jobs) as workers:
-        built, art = _make_chapters(script, options, paths, out, workers, guide_id=guide_id, old_dates=old_dates,
-                                    now=now, made=made, progress=progress)
+        built, art = _make_chapters(
+            script,
+            options,
+            paths,
+            out,
+            workers,
+            guide_id=guide_id,
+            old_dates=old_dates,
+            now=now,
+            made=made,
+            progress=progress,
+        )
         cover_png = art()
 
     cover_rel = "cover.png"
     write_atomic(out / cover_rel, cover_png)
     meta: dict[str, object] = {
-        "title": script.title, "slug": script.slug, "language": script.language, "author": options.author,
-        "engine": options.engine, "engine_identity": engine.identity(), "voice": options.voice,
-        "base_url": base, "feed": "feed.xml", "cover": cover_rel, "generator": f"audioguide {__version__}",
+        "title": script.title,
+        "slug": script.slug,
+        "language": script.language,
+        "author": options.author,
+        "engine": options.engine,
+        "engine_identity": engine.identity(),
+        "voice": options.voice,
+        "base_url": base,
+        "feed": "feed.xml",
+        "cover": cover_rel,
+        "generator": f"audioguide {__version__}",
     }
     publishers = _publishers(("page", *options.formats))
     outputs: dict[str, list[str]] = {}
@@ -324,8 +348,9 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     write_atomic(out / "feed.xml", feed.render(podcast, generator=f"audioguide {__version__}"))
     write_atomic(out / "manifest.json", manifest.render(meta, built))
     _remove_unreferenced(out, built, [p for paths in outputs.values() for p in paths])
-    return BuildResult(out=out, feed=out / "feed.xml", chapters=built, warnings=warnings,
-                       seconds=time.monotonic() - started)
+    return BuildResult(
+        out=out, feed=out / "feed.xml", chapters=built, warnings=warnings, seconds=time.monotonic() - started
+    )
 
 
 def _cover_path(title: str, root: Path) -> Path:
@@ -350,14 +375,17 @@ def _cover(title: str, root: Path) -> bytes:
 def _rfc2822(moment: float) -> str:
     """``moment`` as an RFC 2822 date in local time, as feeds want it ("Wed, 25 Nov 2026 20:40:00 +0000")."""
     local = time.localtime(moment)
-    gmtoff = local.tm_gmtoff if local.tm_gmtoff is not None else -(
-        time.altzone if local.tm_isdst > 0 else time.timezone)  # platforms without tm_gmtoff
+    gmtoff = (
+        local.tm_gmtoff if local.tm_gmtoff is not None else -(time.altzone if local.tm_isdst > 0 else time.timezone)
+    )  # platforms without tm_gmtoff
     offset = gmtoff // 60
     day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.tm_wday]
     month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[local.tm_mon - 1]
     sign = "+" if offset >= 0 else "-"
-    return (f"{day}, {local.tm_mday:02d} {month} {local.tm_year} {local.tm_hour:02d}:{local.tm_min:02d}:"
-            f"{local.tm_sec:02d} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}")
+    return (
+        f"{day}, {local.tm_mday:02d} {month} {local.tm_year} {local.tm_hour:02d}:{local.tm_min:02d}:"
+        f"{local.tm_sec:02d} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
+    )
 
 
 def _quiet_worker() -> None:
@@ -388,8 +416,9 @@ class _Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.size, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_quiet_worker)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.size, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker
+            )
         return self.pool
 
     def later(self, function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
@@ -399,8 +428,14 @@ class _Workers:
             return partial(function, *args)
         return self._pool().submit(function, *args).result
 
-    def map(self, stage: str, function: Callable[[Any], Any], items: list[Any],
-            progress: ProgressFn | None, size: Callable[[Any], float] | None = None) -> list[Any]:
+    def map(
+        self,
+        stage: str,
+        function: Callable[[Any], Any],
+        items: list[Any],
+        progress: ProgressFn | None,
+        size: Callable[[Any], float] | None = None,
+    ) -> list[Any]:
         """``function`` of every item, in order. With ``size``, the biggest work is started first."""
         if not items:
             return []
@@ -417,7 +452,7 @@ class _Workers:
         order = sorted(range(len(items)), key=lambda i: -size(items[i])) if size else list(range(len(items)))
         # A few pieces of work per message keeps the messages few.
         step = max(1, len(items) // (self.size * 8))
-        batches = [order[i:i + step] for i in range(0, len(order), step)]
+        batches = [order[i : i + step] for i in range(0, len(order), step)]
         futures = {pool.submit(_run_batch, function, [items[i] for i in batch]): batch for batch in batches}
         results: dict[int, Any] = {}
         from concurrent.futures import as_completed
@@ -437,11 +472,19 @@ def _render(job: tuple[list[tuple[Path, int, bool]], int, float, Path]) -> int:
     return render_segment(*job)
 
 
-def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, Path], out: Path,
-                   workers: _Workers, *,
-                   guide_id: uuid.UUID, old_dates: dict[object, object], now: str,
-                   made: dict[str, dict[str, Any]],
-                   progress: ProgressFn | None) -> tuple[list[BuiltChapter], Callable[[], bytes]]:
+def _make_chapters(
+    script: GuideScript,
+    options: BuildOptions,
+    paths: dict[str, Path],
+    out: Path,
+    workers: _Workers,
+    *,
+    guide_id: uuid.UUID,
+    old_dates: dict[object, object],
+    now: str,
+    made: dict[str, dict[str, Any]],
+    progress: ProgressFn | None,
+) -> tuple[list[BuiltChapter], Callable[[], bytes]]:
     """Every chapter as a tagged MP3 with its transcripts, and the cover (drawn beside the encoding).
 
     Sentences are prepared once (limited, measured) and kept in the cache; each chapter gets one
@@ -455,12 +498,15 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
     missing = [w for w in wavs if not places[w].is_file()]
-    fresh = dict(zip(missing, workers.map("Preparing speech", partial(_prepare, root=root), missing, progress),
-                     strict=True))
+    fresh = dict(
+        zip(missing, workers.map("Preparing speech", partial(_prepare, root=root), missing, progress), strict=True)
+    )
     prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
     sentences = [[prepared[paths[u.speech]] for u in c.utterances] for c in script.chapters]
-    layouts = [layout_chapter([s.samples for s in found], c.utterances, options.pacing)
-               for c, found in zip(script.chapters, sentences, strict=True)]
+    layouts = [
+        layout_chapter([s.samples for s in found], c.utterances, options.pacing)
+        for c, found in zip(script.chapters, sentences, strict=True)
+    ]
 
     def encode(gains: list[float]) -> list[tuple[ChapterScript, ChapterLayout, list[Path]]]:
         plans = []
@@ -471,14 +517,21 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
                 part = segment_path(root, segment_key(segment, found, gain))
                 parts.append(part)
                 if part not in jobs and not part.is_file():
-                    jobs[part] = ([(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items],
-                                  segment.samples, gain, part)
+                    jobs[part] = (
+                        [(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items],
+                        segment.samples,
+                        gain,
+                        part,
+                    )
             plans.append((chapter, layout, parts))
         workers.map("Encoding audio", _render, list(jobs.values()), progress, size=lambda job: job[1])
         return plans
 
-    art = (partial(_cover, script.title, root) if _cover_path(script.title, root).is_file()
-           else workers.later(_cover, script.title, root))
+    art = (
+        partial(_cover, script.title, root)
+        if _cover_path(script.title, root).is_file()
+        else workers.later(_cover, script.title, root)
+    )
     # Encode at each chapter's first gain; the sentences that need limiting at it are limited (and
     # kept) on the way, and then the gain is checked with them. It seldom moves; if it does, the
     # chapter is encoded again at the right gain.
@@ -489,8 +542,21 @@ def _make_chapters(script: GuideScript, options: BuildOptions, paths: dict[str, 
         plans = encode(gains)
     built = []
     for chapter, layout, parts in plans:
-        built.append(_assemble(chapter, layout, parts, script=script, options=options, out=out,
-                               total=len(numbered), guide_id=guide_id, old_dates=old_dates, now=now, made=made))
+        built.append(
+            _assemble(
+                chapter,
+                layout,
+                parts,
+                script=script,
+                options=options,
+                out=out,
+                total=len(numbered),
+                guide_id=guide_id,
+                old_dates=old_dates,
+                now=now,
+                made=made,
+            )
+        )
     return built, art
 
 
@@ -505,8 +571,9 @@ def _check_writable(out: Path) -> None:
         raise OutputError(f"Cannot write to the output folder {out}: {exc.strerror or exc}.") from exc
 
 
-def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
-                progress: ProgressFn | None) -> dict[str, Path]:
+def _synthesise(
+    engine: Engine, script: GuideScript, options: BuildOptions, progress: ProgressFn | None
+) -> dict[str, Path]:
     """Audio for every distinct sentence of the script, through the cache."""
     cache = SpeechCache(options.cache_dir or default_cache_dir())
     speeches = [u.speech for ch in script.chapters for u in ch.utterances]
@@ -515,21 +582,43 @@ def _synthesise(engine: Engine, script: GuideScript, options: BuildOptions,
     # --jobs worker processes, each making its own engine from the same settings.
     factory = partial(get_engine, options.engine, options.voice, options.rate, script.language)
     after = partial(_prepare, root=cache.root)  # prepared where it was spoken, while the audio is fresh
-    return dict(zip(unique, cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory,
-                                                 after=after), strict=True))
+    return dict(
+        zip(
+            unique,
+            cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=factory, after=after),
+            strict=True,
+        )
+    )
 
 
 def _prepare(wav: Path, root: Path) -> Prepared:
     return prepare(wav, prepared_path(root, wav))
 
 
-def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], *, script: GuideScript,
-              options: BuildOptions, out: Path, total: int, guide_id: uuid.UUID, old_dates: dict[object, object],
-              now: str, made: dict[str, dict[str, Any]]) -> BuiltChapter:
+def _assemble(
+    chapter: ChapterScript,
+    layout: ChapterLayout,
+    parts: list[Path],
+    *,
+    script: GuideScript,
+    options: BuildOptions,
+    out: Path,
+    total: int,
+    guide_id: uuid.UUID,
+    old_dates: dict[object, object],
+    now: str,
+    made: dict[str, dict[str, Any]],
+) -> BuiltChapter:
     """Join a chapter's segments into its MP3 (or find the same MP3 the last build made), with transcripts."""
     title = chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}"
-    tags = Tags(title=title, album=script.title, artist=options.author, track=max(chapter.number, 0) or 0,
-                total=total, language=_LANG3.get(script.language.split("-")[0], "und"))
+    tags = Tags(
+        title=title,
+        album=script.title,
+        artist=options.author,
+        track=max(chapter.number, 0) or 0,
+        total=total,
+        language=_LANG3.get(script.language.split("-")[0], "und"),
+    )
     recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tags)]).encode()).hexdigest()
     stem, digest, size = "", "", 0
     earlier = made.get(recipe)
@@ -552,9 +641,15 @@ def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], 
         with content_named(out / "audio", name_for) as tmp:
             assemble_chapter(parts, tmp, tags)
     built = BuiltChapter(
-        script=chapter, audio=f"audio/{stem}.mp3", duration=layout.duration, bytes=size, sha256=digest,
-        timings=layout.timings, guid=str(uuid.uuid5(guide_id, chapter.slug)),
-        pub_date=str(old_dates.get(digest) or now), recipe=recipe,
+        script=chapter,
+        audio=f"audio/{stem}.mp3",
+        duration=layout.duration,
+        bytes=size,
+        sha256=digest,
+        timings=layout.timings,
+        guid=str(uuid.uuid5(guide_id, chapter.slug)),
+        pub_date=str(old_dates.get(digest) or now),
+        recipe=recipe,
     )
     files = {
         "vtt": (f"audio/{stem}.vtt", transcripts.webvtt(built)),
@@ -568,47 +663,67 @@ def _assemble(chapter: ChapterScript, layout: ChapterLayout, parts: list[Path], 
     return built
 
 
-def _podcast(script: GuideScript, built: list[BuiltChapter], options: BuildOptions, guide_id: uuid.UUID,
-             cover_rel: str, meta: dict[str, object] | None = None) -> feed.Podcast:
+def _podcast(
+    script: GuideScript,
+    built: list[BuiltChapter],
+    options: BuildOptions,
+    guide_id: uuid.UUID,
+    cover_rel: str,
+    meta: dict[str, object] | None = None,
+) -> feed.Podcast:
     base = options.base_url
     feed_url = _join(base, "feed.xml") if base else None
     chapter_titles = ", ".join(c.script.title for c in built if c.script.kind == "chapter")
     podcast = feed.Podcast(
         title=script.title,
-        description=options.description or f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
-        language=script.language, author=options.author, link=_join(base, "index.html") if base else "index.html",
-        image_url=_join(base, cover_rel), guid=feed.podcast_guid(feed_url) if feed_url else str(guide_id),
-        self_url=feed_url, locked=options.locked, owner_name=options.owner_name,
+        description=options.description
+        or f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
+        language=script.language,
+        author=options.author,
+        link=_join(base, "index.html") if base else "index.html",
+        image_url=_join(base, cover_rel),
+        guid=feed.podcast_guid(feed_url) if feed_url else str(guide_id),
+        self_url=feed_url,
+        locked=options.locked,
+        owner_name=options.owner_name,
         owner_email=options.owner_email,
     )
     lang = script.language
     for chapter in built:
         rel = chapter.extra_files
-        podcast.episodes.append(feed.Episode(
-            title=chapter.script.title if chapter.script.kind == "chapter" else f"Contents of {script.title}",
-            description=chapter.script.summary or chapter.script.title,
-            guid=chapter.guid, pub_date=chapter.pub_date,
-            media=feed.Media(url=_join(base, chapter.audio), bytes=chapter.bytes, duration=chapter.duration),
-            number=chapter.script.number if chapter.script.kind == "chapter" else None,
-            episode_type="full" if chapter.script.kind == "chapter" else "trailer",
-            transcripts=(
-                feed.Transcript(_join(base, rel["vtt"]), "text/vtt", lang, "captions"),
-                feed.Transcript(_join(base, rel["srt"]), "application/x-subrip", lang, "captions"),
-                feed.Transcript(_join(base, rel["html"]), "text/html", lang),
-            ),
-            chapters_url=_join(base, rel["chapters"]),
-            chapter_marks=tuple((start, title) for title, start in transcripts.subsection_starts(chapter)),
-        ))
+        podcast.episodes.append(
+            feed.Episode(
+                title=chapter.script.title if chapter.script.kind == "chapter" else f"Contents of {script.title}",
+                description=chapter.script.summary or chapter.script.title,
+                guid=chapter.guid,
+                pub_date=chapter.pub_date,
+                media=feed.Media(url=_join(base, chapter.audio), bytes=chapter.bytes, duration=chapter.duration),
+                number=chapter.script.number if chapter.script.kind == "chapter" else None,
+                episode_type="full" if chapter.script.kind == "chapter" else "trailer",
+                transcripts=(
+                    feed.Transcript(_join(base, rel["vtt"]), "text/vtt", lang, "captions"),
+                    feed.Transcript(_join(base, rel["srt"]), "application/x-subrip", lang, "captions"),
+                    feed.Transcript(_join(base, rel["html"]), "text/html", lang),
+                ),
+                chapters_url=_join(base, rel["chapters"]),
+                chapter_marks=tuple((start, title) for title, start in transcripts.subsection_starts(chapter)),
+            )
+        )
     whole = meta.get("whole_guide") if meta else None
     if isinstance(whole, dict):
-        podcast.episodes.append(feed.Episode(
-            title=f"The whole guide: {script.title}",
-            description=f"All of {script.title} in one episode, with a chapter mark for every section.",
-            guid=str(uuid.uuid5(guide_id, "whole-guide")), pub_date=max(c.pub_date for c in built),
-            media=feed.Media(url=_join(base, whole["audio"]), bytes=whole["bytes"], duration=whole["duration"]),
-            number=None, episode_type="bonus", chapters_url=_join(base, whole["chapters"]),
-            chapter_marks=tuple((m["start"], m["title"]) for m in whole["marks"]),
-        ))
+        podcast.episodes.append(
+            feed.Episode(
+                title=f"The whole guide: {script.title}",
+                description=f"All of {script.title} in one episode, with a chapter mark for every section.",
+                guid=str(uuid.uuid5(guide_id, "whole-guide")),
+                pub_date=max(c.pub_date for c in built),
+                media=feed.Media(url=_join(base, whole["audio"]), bytes=whole["bytes"], duration=whole["duration"]),
+                number=None,
+                episode_type="bonus",
+                chapters_url=_join(base, whole["chapters"]),
+                chapter_marks=tuple((m["start"], m["title"]) for m in whole["marks"]),
+            )
+        )
     return podcast
 
 

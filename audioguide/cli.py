@@ -50,8 +50,10 @@ def _friendly_errors() -> Iterator[None]:
         if DEBUG["on"]:
             raise
         where = f" {exc.filename}" if exc.filename else " a file"
-        _err(f"Error: could not write{where}: {exc.strerror or exc}. The previous build in the output "
-             "folder is still whole; free some space or choose another folder with --out, and run again.")
+        _err(
+            f"Error: could not write{where}: {exc.strerror or exc}. The previous build in the output "
+            "folder is still whole; free some space or choose another folder with --out, and run again."
+        )
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
@@ -61,8 +63,10 @@ def _friendly_errors() -> Iterator[None]:
     except Exception as exc:  # the promise is: never a traceback
         if DEBUG["on"]:
             raise
-        _err(f"Error: something unexpected went wrong ({type(exc).__name__}: {exc}). "
-             "Run again with --debug for details, and please report it.")
+        _err(
+            f"Error: something unexpected went wrong ({type(exc).__name__}: {exc}). "
+            "Run again with --debug for details, and please report it."
+        )
         raise typer.Exit(70) from None
 
 
@@ -74,17 +78,22 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
 ) -> None:
     """audioguide command line."""
     DEBUG["on"] = debug
 
 
-SourceArg = Annotated[Optional[Path], typer.Argument(
-    help="The guide to read: a .txt, .md or .html file. Leave it out for the bundled example guide.",
-    show_default=False)]
+SourceArg = Annotated[
+    Optional[Path],
+    typer.Argument(
+        help="The guide to read: a .txt, .md or .html file. Leave it out for the bundled example guide.",
+        show_default=False,
+    ),
+]
 
 
 def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
@@ -93,8 +102,15 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
-    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=console, transient=False, disable=not console.is_terminal)
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
     tasks: dict[str, Any] = {}
     bars.start()
 
@@ -109,23 +125,102 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
 @app.command()
 def build(
     source: SourceArg = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder. Default: output/<guide-name>/.")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Speech engine: pyttsx3 (offline, the default) or gtts (online). See 'audioguide engines'.")] = None,
-    voice: Annotated[Optional[str], typer.Option("--voice", help="Voice id for the engine. See 'audioguide voices'.")] = None,
-    rate: Annotated[Optional[int], typer.Option("--rate", min=80, max=400, help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.")] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="Who publishes the guide; shown in podcast apps. Default: audioguide.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Title of the guide, instead of the one in the source.")] = None,
-    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations: word = \"respelling\".")] = None,
-    contents: Annotated[Optional[bool], typer.Option("--contents/--no-contents", help="Start with a spoken list of chapters. Default: on.", show_default=False)] = None,
-    signposts: Annotated[Optional[bool], typer.Option("--signposts/--no-signposts", help="End each chapter by saying which chapter comes next. Default: on.", show_default=False)] = None,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where synthesised sentences are kept between builds.")] = None,
-    formats: Annotated[Optional[str], typer.Option("--formats", help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core.")] = None,
-    locked: Annotated[Optional[bool], typer.Option("--locked/--unlocked", help="Mark the feed podcast:locked, asking other hosting platforms not to import it. Default: unlocked.", show_default=False)] = None,
-    fallback_engine: Annotated[Optional[str], typer.Option("--fallback-engine", help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.")] = None,
-    pauses: Annotated[Optional[str], typer.Option("--pauses", help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one.")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Output folder. Default: output/<guide-name>/.")
+    ] = None,
+    engine: Annotated[
+        Optional[str],
+        typer.Option(
+            "--engine",
+            "-e",
+            help="Speech engine: pyttsx3 (offline, the default) or gtts (online). See 'audioguide engines'.",
+        ),
+    ] = None,
+    voice: Annotated[
+        Optional[str], typer.Option("--voice", help="Voice id for the engine. See 'audioguide voices'.")
+    ] = None,
+    rate: Annotated[
+        Optional[int],
+        typer.Option(
+            "--rate",
+            min=80,
+            max=400,
+            help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--base-url",
+            help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.",
+        ),
+    ] = None,
+    author: Annotated[
+        Optional[str],
+        typer.Option("--author", help="Who publishes the guide; shown in podcast apps. Default: audioguide."),
+    ] = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", help="Title of the guide, instead of the one in the source.")
+    ] = None,
+    lexicon: Annotated[
+        Optional[Path], typer.Option("--lexicon", help='A TOML file of pronunciations: word = "respelling".')
+    ] = None,
+    contents: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--contents/--no-contents", help="Start with a spoken list of chapters. Default: on.", show_default=False
+        ),
+    ] = None,
+    signposts: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--signposts/--no-signposts",
+            help="End each chapter by saying which chapter comes next. Default: on.",
+            show_default=False,
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option("--cache-dir", help="Where synthesised sentences are kept between builds.")
+    ] = None,
+    formats: Annotated[
+        Optional[str],
+        typer.Option(
+            "--formats",
+            help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option(
+            "--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core."
+        ),
+    ] = None,
+    locked: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--locked/--unlocked",
+            help="Mark the feed podcast:locked, asking other hosting platforms not to import it. Default: unlocked.",
+            show_default=False,
+        ),
+    ] = None,
+    fallback_engine: Annotated[
+        Optional[str],
+        typer.Option(
+            "--fallback-engine",
+            help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.",
+        ),
+    ] = None,
+    pauses: Annotated[
+        Optional[str],
+        typer.Option(
+            "--pauses",
+            help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).",
+        ),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
     """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
 
@@ -140,10 +235,21 @@ def build(
     with _friendly_errors():
         found = find_config(source, config)
         settings: dict[str, Any] = load_config(found) if found else {}
-        given = {"engine": engine, "voice": voice, "rate": rate, "base_url": base_url, "author": author,
-                 "title": title, "lexicon": lexicon, "contents": contents, "signposts": signposts,
-                 "jobs": jobs, "locked": locked, "fallback_engine": fallback_engine,
-                 "formats": [f for f in formats.split(",")] if formats is not None else None}
+        given = {
+            "engine": engine,
+            "voice": voice,
+            "rate": rate,
+            "base_url": base_url,
+            "author": author,
+            "title": title,
+            "lexicon": lexicon,
+            "contents": contents,
+            "signposts": signposts,
+            "jobs": jobs,
+            "locked": locked,
+            "fallback_engine": fallback_engine,
+            "formats": [f for f in formats.split(",")] if formats is not None else None,
+        }
         settings.update({k: v for k, v in given.items() if v is not None})
         if settings.get("lexicon") is not None:
             settings["lexicon"] = Path(settings["lexicon"])
@@ -185,14 +291,20 @@ def sections(
         document = load_document(source)
         slugs = unique_slugs([s.title for s in document.sections])
         rows = [
-            {"title": s.title, "level": s.level, "slug": slug,
-             "words": sum(len(p.split()) for p in s.paragraphs),
-             "sentences": sum(len(split_sentences(p)) for p in s.paragraphs)}
+            {
+                "title": s.title,
+                "level": s.level,
+                "slug": slug,
+                "words": sum(len(p.split()) for p in s.paragraphs),
+                "sentences": sum(len(split_sentences(p)) for p in s.paragraphs),
+            }
             for s, slug in zip(document.sections, slugs, strict=True)
         ]
         if as_json:
-            payload = {"title": document.title,
-                       "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows]}
+            payload = {
+                "title": document.title,
+                "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows],
+            }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         typer.echo(document.title or "(untitled guide)")
@@ -212,22 +324,33 @@ def script(
     engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
     contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
-    signposts: Annotated[bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")] = True,
+    signposts: Annotated[
+        bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")
+    ] = True,
 ) -> None:
     """Print exactly what each chapter will say, for proofreading."""
     from .build import BuildOptions, load_script
 
     with _friendly_errors():
-        guide = load_script(BuildOptions(source=source, engine=engine, lexicon=lexicon,
-                                         contents=contents, signposts=signposts))
+        guide = load_script(
+            BuildOptions(source=source, engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
+        )
         if as_json:
             payload = {
-                "title": guide.title, "language": guide.language,
+                "title": guide.title,
+                "language": guide.language,
                 "chapters": [
-                    {"number": c.number, "kind": c.kind, "title": c.title, "slug": c.slug,
-                     "subsections": list(c.subsections),
-                     "utterances": [{"kind": u.kind, "text": u.text, "speech": u.speech,
-                                     "pause_after": u.pause_after} for u in c.utterances]}
+                    {
+                        "number": c.number,
+                        "kind": c.kind,
+                        "title": c.title,
+                        "slug": c.slug,
+                        "subsections": list(c.subsections),
+                        "utterances": [
+                            {"kind": u.kind, "text": u.text, "speech": u.speech, "pause_after": u.pause_after}
+                            for u in c.utterances
+                        ],
+                    }
                     for c in guide.chapters
                 ],
             }
@@ -260,7 +383,9 @@ def engines() -> None:
 @app.command()
 def voices(
     engine: Annotated[str, typer.Option("--engine", "-e", help="Engine whose voices to list.")] = "pyttsx3",
-    language: Annotated[Optional[str], typer.Option("--language", "-l", help="Only voices for this language, e.g. en.")] = None,
+    language: Annotated[
+        Optional[str], typer.Option("--language", "-l", help="Only voices for this language, e.g. en.")
+    ] = None,
 ) -> None:
     """List the voices an engine offers; pass one to 'build --voice'."""
     from .engines import get_engine
@@ -275,9 +400,22 @@ def voices(
 
 @app.command()
 def serve(
-    folder: Annotated[Optional[Path], typer.Argument(help="A build folder (with feed.xml). Default: the newest build in output/.", show_default=False)] = None,
-    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.")] = "127.0.0.1",
+    folder: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="A build folder (with feed.xml). Default: the newest build in output/.", show_default=False
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on (0 picks a free one).")
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve a build over HTTP and print the feed address to give a podcast app."""
     from .errors import InputError
@@ -303,8 +441,13 @@ def serve(
 
 @app.command()
 def cache(
-    action: Annotated[str, typer.Argument(help="info: where the sentence cache is and how big; clear: empty it.")] = "info",
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="The cache folder. Default: $AUDIOGUIDE_CACHE or ~/.cache/audioguide.")] = None,
+    action: Annotated[
+        str, typer.Argument(help="info: where the sentence cache is and how big; clear: empty it.")
+    ] = "info",
+    cache_dir: Annotated[
+        Optional[Path],
+        typer.Option("--cache-dir", help="The cache folder. Default: $AUDIOGUIDE_CACHE or ~/.cache/audioguide."),
+    ] = None,
 ) -> None:
     """Show or clear the cache of synthesised and encoded sentences (builds refill it as needed)."""
     from .errors import InputError

@@ -17,10 +17,24 @@ CONFIG_NAME = "audioguide.toml"
 """The file looked for beside the source."""
 
 KEYS: dict[str, type | tuple[type, ...]] = {
-    "title": str, "author": str, "language": str, "description": str, "base_url": str,
-    "engine": str, "voice": str, "rate": int, "lexicon": str, "formats": (list, str),
-    "owner_name": str, "owner_email": str, "locked": bool, "contents": bool, "signposts": bool,
-    "jobs": int, "fallback_engine": str, "pauses": dict,
+    "title": str,
+    "author": str,
+    "language": str,
+    "description": str,
+    "base_url": str,
+    "engine": str,
+    "voice": str,
+    "rate": int,
+    "lexicon": str,
+    "formats": (list, str),
+    "owner_name": str,
+    "owner_email": str,
+    "locked": bool,
+    "contents": bool,
+    "signposts": bool,
+    "jobs": int,
+    "fallback_engine": str,
+    "pauses": dict,
 }
 """Every setting the file may hold, with its type."""
 
@@ -48,13 +62,14 @@ def load_config(path: Path) -> dict[str, Any]:
         raise InputError(f"The config file {path} is not valid TOML: {exc}.") from exc
     settings = data.get("audioguide", data)
     if not isinstance(settings, dict):
-        raise InputError(f"The config file {path} should hold settings such as title = \"...\".")
+        raise InputError(f'The config file {path} should hold settings such as title = "...".')
     out: dict[str, Any] = {}
     for key, value in settings.items():
         name = key.replace("-", "_")
         if name not in KEYS:
-            raise InputError(f"The config file {path} has an unknown setting '{key}'. "
-                             f"Known settings: {', '.join(sorted(KEYS))}.")
+            raise InputError(
+                f"The config file {path} has an unknown setting '{key}'. Known settings: {', '.join(sorted(KEYS))}."
+            )
         expected = KEYS[name]
         if isinstance(value, bool) and expected is int or not isinstance(value, expected):
             raise InputError(f"In {path}, '{key}' has the wrong kind of value.")

@@ -12,9 +12,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
-    f"lpt{i}" for i in range(1, 10)
-}
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
 
 def slugify(text: str, fallback: str = "section", max_length: int = 48) -> str:

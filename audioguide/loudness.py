@@ -55,10 +55,16 @@ def k_weighting(rate: int) -> tuple[Any, Any]:
         cos = math.cos(w0)
         if kind == "high_shelf":
             root = 2 * math.sqrt(big_a) * alpha
-            b = [big_a * ((big_a + 1) + (big_a - 1) * cos + root), -2 * big_a * ((big_a - 1) + (big_a + 1) * cos),
-                 big_a * ((big_a + 1) + (big_a - 1) * cos - root)]
-            a = [(big_a + 1) - (big_a - 1) * cos + root, 2 * ((big_a - 1) - (big_a + 1) * cos),
-                 (big_a + 1) - (big_a - 1) * cos - root]
+            b = [
+                big_a * ((big_a + 1) + (big_a - 1) * cos + root),
+                -2 * big_a * ((big_a - 1) + (big_a + 1) * cos),
+                big_a * ((big_a + 1) + (big_a - 1) * cos - root),
+            ]
+            a = [
+                (big_a + 1) - (big_a - 1) * cos + root,
+                2 * ((big_a - 1) - (big_a + 1) * cos),
+                (big_a + 1) - (big_a - 1) * cos - root,
+            ]
         else:  # high-pass
             b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
             a = [1 + alpha, -2 * cos, 1 - alpha]
@@ -153,9 +159,9 @@ class LoudnessMeter:
         filtered[:overlap] += self._carry[:overlap]
         if len(self._carry) > overlap:  # a piece shorter than the ring-down still owes the rest
             filtered = np.concatenate([filtered, np.zeros(len(self._carry) - overlap)])
-            filtered[overlap:len(self._carry)] += self._carry[overlap:]
-        self._add(np.square(filtered[:len(samples)]))
-        self._carry = filtered[len(samples):]
+            filtered[overlap : len(self._carry)] += self._carry[overlap:]
+        self._add(np.square(filtered[: len(samples)]))
+        self._carry = filtered[len(samples) :]
 
     def feed_silence(self, count: int) -> None:
         """Add ``count`` samples of digital silence (the filter still rings down)."""
@@ -254,14 +260,14 @@ def _running(values: np.ndarray, size: int, largest: bool) -> np.ndarray:
     blocks = -(-(n + 2 * half) // size)
     padded = np.empty(blocks * size + size)
     padded[:half] = values[0]
-    padded[half:half + n] = values
-    padded[half + n:] = values[-1]
+    padded[half : half + n] = values
+    padded[half + n :] = values[-1]
     op = np.maximum if largest else np.minimum
-    shaped = padded[:blocks * size].reshape(blocks, size)
+    shaped = padded[: blocks * size].reshape(blocks, size)
     ahead = op.accumulate(shaped, axis=1).ravel()
     behind = op.accumulate(shaped[:, ::-1], axis=1)[:, ::-1].ravel()
     # window [i, i + size) = behind[i] (to the end of i's block) with ahead[i + size - 1].
-    result: np.ndarray = op(behind[:n], ahead[size - 1:size - 1 + n])
+    result: np.ndarray = op(behind[:n], ahead[size - 1 : size - 1 + n])
     return result
 
 
@@ -290,7 +296,7 @@ def true_peaks(samples: np.ndarray) -> np.ndarray:
     delay = 6  # the prototype's 24-sample delay at the oversampled rate
     peaks = np.abs(samples)
     for phase in _phases():
-        between = np.convolve(samples, phase)[delay:delay + n]
+        between = np.convolve(samples, phase)[delay : delay + n]
         np.maximum(peaks, np.abs(between), out=peaks)
     # Peaks between sample n and n+1 belong to both.
     out: np.ndarray = peaks.copy()
@@ -341,5 +347,5 @@ def limit_with_peak(samples: np.ndarray, ceiling: float, rate: int) -> tuple[np.
         peak = true_peak(out)
     if attempt == 0:
         return samples, peak
-    result: np.ndarray = out[len(pad):len(pad) + len(samples)]
+    result: np.ndarray = out[len(pad) : len(pad) + len(samples)]
     return result, peak

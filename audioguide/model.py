@@ -10,6 +10,22 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table of the guide, read aloud row by row with its column headers."""
+
+    header: tuple[str, ...]
+    """Column headers, in order; empty when the table has none."""
+    rows: tuple[tuple[str, ...], ...]
+    """The body rows, each a tuple of cell texts (one line each), in order."""
+    caption: str = ""
+    """The table's caption or title, if it has one."""
+
+
+Block = str | Table
+"""One block of a section's body: a paragraph (a single line of text) or a table."""
+
+
+@dataclass(frozen=True)
 class Section:
     """One heading of a guidance page and the prose under it."""
 
@@ -17,8 +33,8 @@ class Section:
     """The heading as written, debris and extra spaces removed."""
     level: int
     """1 for a chapter, 2 (or deeper) for a subsection of the chapter before it."""
-    paragraphs: tuple[str, ...] = ()
-    """The prose paragraphs under this heading, in order, each a single line of text."""
+    paragraphs: tuple[Block, ...] = ()
+    """The blocks under this heading, in order: paragraphs (each a single line of text) and tables."""
 
 
 @dataclass(frozen=True)

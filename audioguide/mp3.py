@@ -44,8 +44,9 @@ def encode_segment(chunks: Iterable[bytes], rate: int) -> bytes:
     try:
         import lameenc
     except ImportError as exc:
-        raise ToolError("Cannot make MP3 files: the lameenc package is missing; reinstall audioguide "
-                        "(pip install audioguide).") from exc
+        raise ToolError(
+            "Cannot make MP3 files: the lameenc package is missing; reinstall audioguide (pip install audioguide)."
+        ) from exc
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(KBPS)
     encoder.set_in_sample_rate(rate)
@@ -69,7 +70,7 @@ def count_frames(data: bytes) -> int:
     while position < len(data):
         if position + 4 > len(data):
             raise ToolError("The MP3 encoder gave a truncated frame.")
-        header = int.from_bytes(data[position:position + 4], "big")
+        header = int.from_bytes(data[position : position + 4], "big")
         version, layer = (header >> 19) & 3, (header >> 17) & 3
         bitrate, rate = _BITRATES[(header >> 12) & 15] if (header >> 12) & 15 < 15 else 0, (header >> 10) & 3
         if header >> 21 != 0x7FF or version != 2 or layer != 1 or not bitrate or rate not in _RATES:

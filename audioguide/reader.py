@@ -17,15 +17,82 @@ MAX_SOURCE_BYTES = 25 * 1024 * 1024
 
 _CLOSING = ".,;:!…"
 _LABEL_STOPLIST = {
-    "note", "notes", "tip", "tips", "warning", "important", "remember", "caution", "example",
-    "please note", "nb", "ps", "update", "source", "sources", "tel", "telephone", "phone", "email",
-    "e-mail", "web", "website", "address", "opening hours", "fax", "mobile", "text", "contact",
-    "q", "a", "question", "answer", "see", "see also", "for example", "however", "in summary",
-    "in short", "summary", "result", "results", "date", "time", "price", "cost", "age", "ref",
+    "note",
+    "notes",
+    "tip",
+    "tips",
+    "warning",
+    "important",
+    "remember",
+    "caution",
+    "example",
+    "please note",
+    "nb",
+    "ps",
+    "update",
+    "source",
+    "sources",
+    "tel",
+    "telephone",
+    "phone",
+    "email",
+    "e-mail",
+    "web",
+    "website",
+    "address",
+    "opening hours",
+    "fax",
+    "mobile",
+    "text",
+    "contact",
+    "q",
+    "a",
+    "question",
+    "answer",
+    "see",
+    "see also",
+    "for example",
+    "however",
+    "in summary",
+    "in short",
+    "summary",
+    "result",
+    "results",
+    "date",
+    "time",
+    "price",
+    "cost",
+    "age",
+    "ref",
 }
 _FUNCTION_WORDS = {
-    "a", "an", "the", "and", "or", "of", "with", "for", "to", "in", "on", "at", "by", "from",
-    "about", "your", "my", "our", "their", "its", "into", "as", "is", "are", "be", "can", "how",
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "with",
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "about",
+    "your",
+    "my",
+    "our",
+    "their",
+    "its",
+    "into",
+    "as",
+    "is",
+    "are",
+    "be",
+    "can",
+    "how",
 }
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Control characters (other than tab and newline), lone surrogates and non-characters."""
@@ -62,9 +129,7 @@ def decode_source(data: bytes, name: str = "the file") -> str:
             break
     if text is None:
         if b"\x00" in data[:8192]:
-            raise InputError(
-                f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page."
-            )
+            raise InputError(f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page.")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -73,9 +138,7 @@ def decode_source(data: bytes, name: str = "the file") -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 50):
-        raise InputError(
-            f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page."
-        )
+        raise InputError(f"{name} looks like a binary file, not text. Give a plain text, Markdown or HTML page.")
     text = strip_controls(text)
     if not text.strip():
         raise InputError(f"{name} has no readable text in it.")
@@ -229,10 +292,7 @@ def _split_title_line(line: str) -> tuple[str, str] | None:
             return None
 
         def sentence_case(part: list[str]) -> bool:
-            return all(
-                not w[:1].isupper() or w.isupper() or w.startswith("(") or j == 0
-                for j, w in enumerate(part)
-            )
+            return all(not w[:1].isupper() or w.isupper() or w.startswith("(") or j == 0 for j, w in enumerate(part))
 
         if sentence_case(head) and sentence_case(tail) and len(tail) >= 1:
             return " ".join(head), " ".join(tail)
@@ -310,10 +370,14 @@ def _text_events(text: str) -> tuple[str | None, list[_Event]]:
                 continue
             # A heading directly above its text (no blank line between) is followed by a line
             # that starts a new sentence; a hard-wrapped paragraph carries on in lower case.
-            standalone_heading = _is_heading_line(line) and i == 0 and (
-                len(lines) == 1
-                or bool(_LIST_ITEM.match(lines[1]))
-                or (lines[1][:1].isupper() and not _ends_open(lines[-1]))
+            standalone_heading = (
+                _is_heading_line(line)
+                and i == 0
+                and (
+                    len(lines) == 1
+                    or bool(_LIST_ITEM.match(lines[1]))
+                    or (lines[1][:1].isupper() and not _ends_open(lines[-1]))
+                )
             )
             if standalone_heading and not paragraph_lines:
                 events.append(_Event("heading", line, 1))
@@ -402,8 +466,25 @@ def _inline_text(token: object) -> str:
 # ----------------------------------------------------------------------------- HTML
 
 _DROP_TAGS = (
-    "nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template",
-    "iframe", "svg", "button", "select", "textarea", "input", "object", "embed", "canvas", "dialog",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "script",
+    "style",
+    "form",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "object",
+    "embed",
+    "canvas",
+    "dialog",
 )
 _BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "dd", "dt", "figcaption", "td", "th", "pre")
 
@@ -430,8 +511,10 @@ def _html_events(text: str, fragment: bool = False) -> tuple[str | None, list[_E
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     blocks = [el for el in root.find_all(_BLOCKS) if not el.find(_BLOCKS)]
-    levels = sorted({int(el.name[1]) for el in blocks if el.name in ("h2", "h3", "h4", "h5", "h6")} | (
-        {1} if len(h1s) > 1 else set()))
+    levels = sorted(
+        {int(el.name[1]) for el in blocks if el.name in ("h2", "h3", "h4", "h5", "h6")}
+        | ({1} if len(h1s) > 1 else set())
+    )
     events: list[_Event] = []
     for el in blocks:
         content = _tidy(el.get_text(" "))

@@ -62,8 +62,9 @@ class _Speaker:
         self.options = options
         self.lexicon = options.lexicon if options.lexicon is not None else Lexicon.builtin()
 
-    def say(self, text: str, kind: str = "sentence", pause: str = "sentence",
-            subsection: int | None = None) -> Utterance:
+    def say(
+        self, text: str, kind: str = "sentence", pause: str = "sentence", subsection: int | None = None
+    ) -> Utterance:
         display = _finish(text)
         known = self.options.memo.get(display) if self.options.memo else None
         return Utterance(
@@ -76,8 +77,7 @@ class _Speaker:
 
 
 def _number_words(n: int) -> str:
-    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-             "eleven", "twelve"]
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
     return words[n] if n < len(words) else str(n)
 
 
@@ -93,18 +93,25 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
 
     if options.contents and total > 1:
         lines = [speaker.say(f"{title}.", "orientation", "paragraph")]
-        lines.append(speaker.say(
-            f"This guide has {_number_words(total)} chapters.", "orientation", "paragraph"))
+        lines.append(speaker.say(f"This guide has {_number_words(total)} chapters.", "orientation", "paragraph"))
         for n, (head, _) in enumerate(groups, 1):
             lines.append(speaker.say(f"Chapter {n}: {head.title}", "orientation", "sentence"))
-        lines.append(speaker.say(
-            "Chapter one starts next. You can skip to any chapter in your podcast app.",
-            "orientation", "none"))
-        chapters.append(ChapterScript(
-            number=0, title="Contents", slug="contents", subsections=(),
-            utterances=tuple(lines), summary=f"The chapters of {title}, read aloud.",
-            kind="contents",
-        ))
+        lines.append(
+            speaker.say(
+                "Chapter one starts next. You can skip to any chapter in your podcast app.", "orientation", "none"
+            )
+        )
+        chapters.append(
+            ChapterScript(
+                number=0,
+                title="Contents",
+                slug="contents",
+                subsections=(),
+                utterances=tuple(lines),
+                summary=f"The chapters of {title}, read aloud.",
+                kind="contents",
+            )
+        )
 
     for n, ((head, subs), slug) in enumerate(zip(groups, slugs, strict=True), 1):
         utterances: list[Utterance] = [
@@ -135,12 +142,20 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
             utterances.append(speaker.say(closing, "orientation", "none"))
         else:
             utterances[-1] = _with_pause(utterances[-1], "none")
-        chapters.append(ChapterScript(
-            number=n, title=head.title, slug=slug, subsections=tuple(s.title for s in subs),
-            utterances=tuple(utterances), summary=_summary([head, *subs]),
-        ))
+        chapters.append(
+            ChapterScript(
+                number=n,
+                title=head.title,
+                slug=slug,
+                subsections=tuple(s.title for s in subs),
+                utterances=tuple(utterances),
+                summary=_summary([head, *subs]),
+            )
+        )
     return GuideScript(
-        title=title, slug=slugify(title, "guide"), language=document.language,
+        title=title,
+        slug=slugify(title, "guide"),
+        language=document.language,
         chapters=tuple(chapters),
     )
 

@@ -45,7 +45,7 @@ def rebase_feed(data: bytes, old_base: str | None, new_base: str) -> bytes:
 
     def move(value: str) -> str:
         if old_base and value.startswith(old_base.rstrip("/") + "/"):
-            value = value[len(old_base.rstrip("/")) + 1:]
+            value = value[len(old_base.rstrip("/")) + 1 :]
         elif re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I):
             return value
         return new_base + value.lstrip("/")
@@ -66,7 +66,9 @@ def rebase_feed(data: bytes, old_base: str | None, new_base: str) -> bytes:
         channel.insert(0, self_link)
     self_link.set("href", new_base + "feed.xml")
     ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
 
 
 class GuideRequestHandler(SimpleHTTPRequestHandler):

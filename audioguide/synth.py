@@ -113,8 +113,10 @@ class SpeechCache:
         """Folders of work made from the sentences: prepared sentences, encoded segments, covers and
         remembered speech text (and the chapter files older versions kept)."""
         return [p for p in self.root.glob("prepared-*") if p.is_dir()] + [
-            p for p in (self.root / "segments", self.root / "covers", self.root / "speech-text",
-                        self.root / "chapters") if p.is_dir()]
+            p
+            for p in (self.root / "segments", self.root / "covers", self.root / "speech-text", self.root / "chapters")
+            if p.is_dir()
+        ]
 
     def info(self) -> CacheInfo:
         """How many sentences the cache holds and how much space they and the work made from them take."""
@@ -279,8 +281,15 @@ class _Worker:
 class _Pool:
     """A few worker processes, each fed one sentence at a time, with a deadline per sentence."""
 
-    def __init__(self, factory: EngineFactory, size: int, timeout: float, engine_name: str,
-                 context: Any, after: Callable[[Path], object] | None = None) -> None:
+    def __init__(
+        self,
+        factory: EngineFactory,
+        size: int,
+        timeout: float,
+        engine_name: str,
+        context: Any,
+        after: Callable[[Path], object] | None = None,
+    ) -> None:
         self.factory = factory
         self.after = after
         self.size = size
@@ -292,8 +301,7 @@ class _Pool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.factory, self.after),
-                                       daemon=True)
+        process = self.context.Process(target=_worker_main, args=(child, self.factory, self.after), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process=process, conn=parent, started=time.monotonic())
@@ -331,8 +339,11 @@ class _Pool:
                         worker.started = time.monotonic()
                         worker.conn.send((str(worker.job[0]), worker.job[1]))
                 now = time.monotonic()
-                deadlines = [w.started + (self.timeout if w.ready else max(START_TIMEOUT, self.timeout))
-                             for w in self.workers if w.job is not None or not w.ready]
+                deadlines = [
+                    w.started + (self.timeout if w.ready else max(START_TIMEOUT, self.timeout))
+                    for w in self.workers
+                    if w.job is not None or not w.ready
+                ]
                 wait_for = max(0.0, min(deadlines) - now) if deadlines else 1.0
                 for conn in ready([w.conn for w in self.workers], timeout=min(wait_for, 1.0)):
                     worker = next(w for w in self.workers if w.conn is conn)
@@ -364,8 +375,7 @@ class _Pool:
             for worker in list(self.workers):
                 self._stop(worker, kill=remaining > 0)
 
-    def _lost(self, worker: _Worker, queue: deque[tuple[Path, str]], attempts: dict[Path, int],
-              why: str) -> None:
+    def _lost(self, worker: _Worker, queue: deque[tuple[Path, str]], attempts: dict[Path, int], why: str) -> None:
         """A worker hung or died: kill it, start another, and retry its sentence once."""
         job = worker.job
         was_ready = worker.ready

@@ -11,9 +11,20 @@ from typing import Any
 def ffprobe(path: Path) -> dict[str, Any]:
     """ffprobe's JSON view of a media file (format, streams, chapters)."""
     result = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-         "-show_chapters", str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)
 

@@ -64,7 +64,10 @@ def test_chapters_announce_where_the_listener_is(guide: Path) -> None:
     assert chapters[2].utterances[-1].text == "End of chapter 3. This is the end of the guide."
     assert script.chapters[0].kind == "contents"
     assert [u.text for u in script.chapters[0].utterances][2:5] == [
-        "Chapter 1: Introduction.", "Chapter 2: First chapter.", "Chapter 3: Second chapter."]
+        "Chapter 1: Introduction.",
+        "Chapter 2: First chapter.",
+        "Chapter 3: Second chapter.",
+    ]
     plain = load_script(BuildOptions(source=guide, engine="fake", contents=False, signposts=False))
     assert [c.kind for c in plain.chapters] == ["chapter"] * 3
     assert not any(u.text.startswith("End of chapter") for c in plain.chapters for u in c.utterances)
@@ -97,10 +100,16 @@ def test_feed_reads_in_podcast_parsers(guide: Path, tmp_path: Path) -> None:
 
     fp = feedparser.parse(data)
     assert not fp.bozo, fp.get("bozo_exception")
-    assert [e.title for e in fp.entries] == ["Contents of A tiny guide", "Introduction", "First chapter", "Second chapter"]
+    assert [e.title for e in fp.entries] == [
+        "Contents of A tiny guide",
+        "Introduction",
+        "First chapter",
+        "Second chapter",
+    ]
     # podcast:guid is the UUIDv5 of the feed URL without its scheme, as the namespace defines it.
-    assert fp.feed.podcast_guid == str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"),
-                                                  "guides.example.org/tiny/feed.xml"))
+    assert fp.feed.podcast_guid == str(
+        uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "guides.example.org/tiny/feed.xml")
+    )
     assert fp.feed.tags[0]["term"] == "Health & Fitness"
     assert fp.feed.image.href == "https://guides.example.org/tiny/cover.png"
     assert [int(e.itunes_episode) for e in fp.entries[1:]] == [1, 2, 3]
@@ -137,8 +146,7 @@ def test_editing_one_section_changes_one_enclosure(guide: Path, tmp_path: Path) 
         assert (out / c["audio"]).stat().st_size == c["bytes"]
 
 
-def test_failed_build_leaves_previous_build_whole(guide: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_leaves_previous_build_whole(guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     fake_build(guide, out)
     before = snapshot(out)

@@ -41,8 +41,11 @@ def test_sections_json_shape(fixtures: Path) -> None:
     data = json.loads(result.output)
     assert data["title"] == "A tiny guide"
     assert [(s["title"], s["level"], s["slug"]) for s in data["sections"]] == [
-        ("Introduction", 1, "introduction"), ("First chapter", 1, "first-chapter"),
-        ("A subsection", 2, "a-subsection"), ("Second chapter", 1, "second-chapter")]
+        ("Introduction", 1, "introduction"),
+        ("First chapter", 1, "first-chapter"),
+        ("A subsection", 2, "a-subsection"),
+        ("Second chapter", 1, "second-chapter"),
+    ]
     assert [s["words"] for s in data["sections"]] == [6, 11, 5, 3]
 
 
@@ -60,8 +63,12 @@ def test_script_json_lists_every_sentence(fixtures: Path) -> None:
     data = json.loads(result.output)
     first = data["chapters"][1]
     texts = [u["text"] for u in first["utterances"]]
-    assert texts[:4] == ["Chapter 2 of 3.", "First chapter.", "The first chapter has two sentences.",
-                         "This is the second one."]
+    assert texts[:4] == [
+        "Chapter 2 of 3.",
+        "First chapter.",
+        "The first chapter has two sentences.",
+        "This is the second one.",
+    ]
     assert first["utterances"][0]["speech"] == "Chapter two of three."
 
 
@@ -74,7 +81,9 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, content: bytes, pattern: st
     source = tmp_path / "guide.txt"
     source.write_bytes(content)
     for command in ("sections", "build"):
-        args = [command, str(source)] + (["--out", str(tmp_path / "out"), "--engine", "fake"] if command == "build" else [])
+        args = [command, str(source)] + (
+            ["--out", str(tmp_path / "out"), "--engine", "fake"] if command == "build" else []
+        )
         result = run(*args)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
@@ -114,8 +123,11 @@ def _gaps(out: Path) -> tuple[list[tuple[str, float]], float]:
     import json
 
     chapters = json.loads((out / "manifest.json").read_text())["chapters"]
-    gaps = [(a["kind"], round(b["start"] - a["end"], 3)) for c in chapters
-            for a, b in zip(c["sentences"], c["sentences"][1:], strict=False)]
+    gaps = [
+        (a["kind"], round(b["start"] - a["end"], 3))
+        for c in chapters
+        for a, b in zip(c["sentences"], c["sentences"][1:], strict=False)
+    ]
     return gaps, round(chapters[-1]["duration"] - chapters[-1]["sentences"][-1]["end"], 3)
 
 
@@ -140,14 +152,18 @@ def test_pauses_from_the_command_line_and_the_settings_file(tmp_path: Path, fixt
     assert 1.199 <= tail < 1.2 + frame  # the default
 
 
-@pytest.mark.parametrize(("pauses", "message"), [
-    ("sentense=0.7", "there is no pause called 'sentense'"),
-    ("tail=-1", "tail should be a number of seconds from 0 to 10"),
-    ("sentence", "write each pause as name=seconds"),
-])
+@pytest.mark.parametrize(
+    ("pauses", "message"),
+    [
+        ("sentense=0.7", "there is no pause called 'sentense'"),
+        ("tail=-1", "tail should be a number of seconds from 0 to 10"),
+        ("sentence", "write each pause as name=seconds"),
+    ],
+)
 def test_bad_pauses_are_one_clear_line(tmp_path: Path, fixtures: Path, pauses: str, message: str) -> None:
-    result = run("build", str(fixtures / "guides" / "simple.md"), "-e", "fake", "-o", str(tmp_path / "out"),
-                 "--pauses", pauses)
+    result = run(
+        "build", str(fixtures / "guides" / "simple.md"), "-e", "fake", "-o", str(tmp_path / "out"), "--pauses", pauses
+    )
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output

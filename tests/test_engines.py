@@ -41,8 +41,23 @@ def test_pyttsx3_rejects_unknown_voice(tmp_path: Path) -> None:
 
 def _tone_mp3() -> bytes:
     return subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=0.5", "-ac", "1",
-         "-f", "mp3", "pipe:1"], capture_output=True, check=True).stdout
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:duration=0.5",
+            "-ac",
+            "1",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
 
 
 def test_gtts_offline_is_one_clear_sentence(tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +69,9 @@ def test_gtts_offline_is_one_clear_sentence(tmp_path: Path, fixtures: Path, monk
 
     monkeypatch.setattr(gTTS, "write_to_fp", no_network)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)])
+    result = runner.invoke(
+        app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)]
+    )
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {OFFLINE_MESSAGE}"
     assert not out.exists() or not any(out.rglob("*.mp3"))
@@ -84,7 +101,9 @@ def test_gtts_build_with_stubbed_service(tmp_path: Path, fixtures: Path, monkeyp
 
     monkeypatch.setattr(gTTS, "write_to_fp", fake_fetch)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)])
+    result = runner.invoke(
+        app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Chapter two of three." in said
     assert len(list((out / "audio").glob("*.mp3"))) == 4
@@ -97,8 +116,9 @@ class _Response:
 
 
 @pytest.mark.parametrize(("statuses", "ok"), [([429, 503], True), ([500, 502, 503, 504], False)])
-def test_gtts_retries_busy_and_server_errors(statuses: list[int], ok: bool, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gtts_retries_busy_and_server_errors(
+    statuses: list[int], ok: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from gtts import gTTS, gTTSError
 
     answers = list(statuses)
@@ -132,8 +152,21 @@ def test_fallback_engine_when_offline(tmp_path: Path, fixtures: Path, monkeypatc
 
     monkeypatch.setattr(gTTS, "write_to_fp", no_network)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(fixtures / "guides" / "simple.md"), "--engine", "gtts",
-                                 "--fallback-engine", "fake", "--out", str(out), "--jobs", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(fixtures / "guides" / "simple.md"),
+            "--engine",
+            "gtts",
+            "--fallback-engine",
+            "fake",
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Built with the fake engine instead" in result.output
     assert '"engine": "fake"' in (out / "manifest.json").read_text()

@@ -28,8 +28,11 @@ from audioguide.serve import make_server
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = Path(__file__).parent / "fixtures" / "guides" / "pasted.txt"
     out = tmp_path_factory.mktemp("served") / "out"
-    build(BuildOptions(source=src, out=out, engine="fake", formats=("mp3", "m4b"),
-                       cache_dir=tmp_path_factory.mktemp("cache")))
+    build(
+        BuildOptions(
+            source=src, out=out, engine="fake", formats=("mp3", "m4b"), cache_dir=tmp_path_factory.mktemp("cache")
+        )
+    )
     return out
 
 
@@ -70,11 +73,14 @@ def test_served_feed_points_at_the_served_address(server: str, built: Path) -> N
     assert 'url="audio/' in (built / "feed.xml").read_text()
 
 
-@pytest.mark.parametrize(("host", "expected"), [
-    ("192.168.1.20:8123", "http://192.168.1.20:8123/"),
-    ("[::1]:8123", "http://[::1]:8123/"),
-    ("evil.example/../x y", None),
-])
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("192.168.1.20:8123", "http://192.168.1.20:8123/"),
+        ("[::1]:8123", "http://[::1]:8123/"),
+        ("evil.example/../x y", None),
+    ],
+)
 def test_feed_links_follow_the_address_the_app_used(server: str, host: str, expected: str | None) -> None:
     status, _, body = raw_get(server, "/feed.xml", {"Host": host})
     assert status == 200
@@ -99,10 +105,19 @@ def test_range_requests(server: str, built: Path) -> None:
     assert status == 200 and body == data and headers["accept-ranges"] == "bytes"
 
 
-@pytest.mark.parametrize("path", [
-    "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/audio/../../outside.txt",
-    "/..%2f..%2foutside.txt", "//etc/passwd", "/%00feed.xml", "/.hidden", "/audio/.x.part",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/audio/../../outside.txt",
+        "/..%2f..%2foutside.txt",
+        "//etc/passwd",
+        "/%00feed.xml",
+        "/.hidden",
+        "/audio/.x.part",
+    ],
+)
 def test_nothing_outside_the_folder_is_served(server: str, built: Path, path: str) -> None:
     (built.parent / "outside.txt").write_text("secret")
     (built / ".hidden").write_text("secret")
@@ -125,7 +140,9 @@ def test_chapters_and_transcripts_are_increasing_and_inside_the_audio(built: Pat
         marks = json.loads((built / chapter["files"]["chapters"]).read_text())["chapters"]
         starts = [m["startTime"] for m in marks]
         assert starts == sorted(starts) and len(set(starts)) == len(starts) and starts[-1] < duration
-        cues = [line.split(" --> ") for line in (built / chapter["files"]["vtt"]).read_text().splitlines() if "-->" in line]
+        cues = [
+            line.split(" --> ") for line in (built / chapter["files"]["vtt"]).read_text().splitlines() if "-->" in line
+        ]
 
         def secs(stamp: str) -> float:
             h, m, s = stamp.split(":")
@@ -154,6 +171,7 @@ def test_whole_guide_files_have_chapters_in_order(built: Path) -> None:
         total = sum(float(ffprobe(built / c["audio"])["format"]["duration"]) for c in data["chapters"])
         assert float(info["format"]["duration"]) == pytest.approx(total, abs=0.5)
     from mutagen.id3 import ID3
+
     tags = ID3(built / whole)
     assert len(tags.getall("CHAP")) == len(expected)
     toc = tags.getall("CTOC")
@@ -169,7 +187,8 @@ def test_settings_file_beside_the_source(tmp_path: Path, fixtures: Path) -> None
     shutil.copy(fixtures / "guides" / "simple.md", source)
     (tmp_path / "audioguide.toml").write_text(
         'title = "Settings title"\nauthor = "A Charity"\nbase_url = "https://example.org/g/"\n'
-        'engine = "fake"\ncontents = false\nowner_email = "pod@example.org"\nlocked = true\n')
+        'engine = "fake"\ncontents = false\nowner_email = "pod@example.org"\nlocked = true\n'
+    )
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(source), "--out", str(out), "--author", "Given on the command line"])
     assert result.exit_code == 0, result.output
@@ -195,8 +214,12 @@ def test_bad_settings_file_is_one_clear_line(tmp_path: Path, fixtures: Path) -> 
 def test_gpodder_subscribes_and_downloads_every_episode(server: str, built: Path, tmp_path: Path) -> None:
     gpo = shutil.which("gpo")
     assert gpo, "gPodder's gpo is a test dependency: ./scripts/test installs it"
-    env = {**os.environ, "GPODDER_HOME": str(tmp_path / "home"), "GPODDER_DOWNLOAD_DIR": str(tmp_path / "dl"),
-           "HOME": str(tmp_path)}
+    env = {
+        **os.environ,
+        "GPODDER_HOME": str(tmp_path / "home"),
+        "GPODDER_DOWNLOAD_DIR": str(tmp_path / "dl"),
+        "HOME": str(tmp_path),
+    }
 
     def run(*args: str) -> str:
         result = subprocess.run([gpo, *args], env=env, capture_output=True, text=True, timeout=120)
@@ -209,5 +232,9 @@ def test_gpodder_subscribes_and_downloads_every_episode(server: str, built: Path
     run("download")
     downloaded = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "dl").rglob("*") if p.is_file()}
     data = manifest(built)
-    expected = {c["sha256"] for c in data["chapters"]} | {data["whole_guide"]["sha256"]} if "whole_guide" in data else {c["sha256"] for c in data["chapters"]}
+    expected = (
+        {c["sha256"] for c in data["chapters"]} | {data["whole_guide"]["sha256"]}
+        if "whole_guide" in data
+        else {c["sha256"] for c in data["chapters"]}
+    )
     assert expected <= downloaded, episodes

@@ -25,8 +25,7 @@ from audioguide.serve import make_server
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-INTERACTIVE = ("button, a[href], input, select, textarea, summary, [role=button],"
-               " [tabindex]:not([tabindex='-1'])")
+INTERACTIVE = "button, a[href], input, select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])"
 
 TITLE = 'Living well <script>alert(1)</script> & "quotes"'
 GUIDE = """\
@@ -73,10 +72,17 @@ def base_url(site: BuildResult) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync",
-                  "--autoplay-policy=no-user-gesture-required"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
         )
         try:
             yield chromium
@@ -180,15 +186,15 @@ def test_every_build_writes_the_page_and_its_assets(site: BuildResult) -> None:
     for embedded, recorded in zip(data["chapters"], info["chapters"], strict=True):
         assert embedded["audio"] == recorded["audio"]
         assert [(c["text"], c["start"], c["end"]) for c in embedded["cues"]] == [
-            (s["text"], s["start"], s["end"]) for s in recorded["sentences"]]
+            (s["text"], s["start"], s["end"]) for s in recorded["sentences"]
+        ]
     assert any("</script><!--" in c["title"] for c in data["chapters"])
     # Nothing comes from the network; a Content-Security-Policy says so too.
     for tag, attrs in parsed.tags:
         for attr in ("src", "href"):
             value = attrs.get(attr) or ""
             assert not re.match(r"^(https?:)?//", value), (tag, value)
-    csp = [a["content"] for t, a in parsed.tags
-           if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    csp = [a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert csp and "script-src 'self'" in (csp[0] or "")
     assert len([t for t, _ in parsed.tags if t == "h1"]) == 1
 
@@ -210,20 +216,23 @@ def test_script_json_cannot_break_out() -> None:
 # ---- in the browser -----------------------------------------------------------------------------
 
 
-def test_keyboard_only_plays_and_n_moves_on_unless_shortcuts_are_off(session: Any, site: BuildResult,
-                                                                    base_url: str) -> None:
+def test_keyboard_only_plays_and_n_moves_on_unless_shortcuts_are_off(
+    session: Any, site: BuildResult, base_url: str
+) -> None:
     page = session().open(base_url + "index.html")
     assert audio_state(page)["src"] == chapter_audio(site, 0)
     tab_to(page, "play")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => !document.getElementById('audio').paused"
-                           " && document.getElementById('audio').currentTime > 0.2")
+    page.wait_for_function(
+        "() => !document.getElementById('audio').paused && document.getElementById('audio').currentTime > 0.2"
+    )
     assert page.locator("#play-text").inner_text() == "Pause"
 
     page.keyboard.press("n")
     assert audio_state(page)["src"] == chapter_audio(site, 1)
-    page.wait_for_function("() => document.getElementById('announcer').textContent"
-                           ".startsWith('Now playing Chapter 1 of 3: Introduction')")
+    page.wait_for_function(
+        "() => document.getElementById('announcer').textContent.startsWith('Now playing Chapter 1 of 3: Introduction')"
+    )
     assert page.locator("#now-title").inner_text() == "Chapter 1 of 3: Introduction"
 
     # Turn the shortcut keys off, by keyboard: then "n" does nothing.
@@ -263,8 +272,7 @@ def test_keys_can_be_remapped(session: Any, site: BuildResult, base_url: str) ->
     assert audio_state(page)["src"] == chapter_audio(site, 0)
 
 
-def test_switch_scanning_with_one_key_reaches_next_chapter(session: Any, site: BuildResult,
-                                                           base_url: str) -> None:
+def test_switch_scanning_with_one_key_reaches_next_chapter(session: Any, site: BuildResult, base_url: str) -> None:
     page = session().open(base_url + "index.html")
     page.locator("#settings-details > summary").click()
     page.locator("#set-interval").select_option("1")
@@ -284,25 +292,28 @@ def test_switch_scanning_with_one_key_reaches_next_chapter(session: Any, site: B
     # Scanning is remembered across a reload, and "Stop scanning" is among the highlighted controls.
     page.reload()
     page.wait_for_function("() => document.querySelector('.scan-current')?.id === 'play'")
-    page.wait_for_function("() => document.querySelector('.scan-current')?.id === 'scan-stop'",
-                           timeout=20_000)
+    page.wait_for_function("() => document.querySelector('.scan-current')?.id === 'scan-stop'", timeout=20_000)
     page.keyboard.press("x")
     assert page.locator(".scan-current").count() == 0
     assert page.locator("#scan-stop").is_hidden()
 
 
-def test_transcript_sentence_seeks_and_position_survives_a_reload(session: Any, site: BuildResult,
-                                                                  base_url: str) -> None:
+def test_transcript_sentence_seeks_and_position_survives_a_reload(
+    session: Any, site: BuildResult, base_url: str
+) -> None:
     page = session().open(base_url + "index.html")
     page.get_by_role("button", name=re.compile(r"^Chapter 2 of 3: Rest and pacing")).click()
-    page.wait_for_function(f"() => document.getElementById('audio').getAttribute('src') === "
-                           f"{json.dumps(chapter_audio(site, 2))}")
+    page.wait_for_function(
+        f"() => document.getElementById('audio').getAttribute('src') === {json.dumps(chapter_audio(site, 2))}"
+    )
     chapter = site.chapters[2]
     index = next(i for i, u in enumerate(chapter.script.utterances) if u.text.startswith("Sit down"))
     start = chapter.timings[index].start
     page.locator("#cues .cue").nth(index).click()
-    page.wait_for_function(f"() => {{ const a = document.getElementById('audio');"
-                           f" return !a.paused && !a.seeking && a.currentTime >= {start - 0.05}; }}")
+    page.wait_for_function(
+        f"() => {{ const a = document.getElementById('audio');"
+        f" return !a.paused && !a.seeking && a.currentTime >= {start - 0.05}; }}"
+    )
     page.locator("#play").click()  # pause
     time = audio_state(page)["time"]
     assert time == pytest.approx(start, abs=0.6)
@@ -311,15 +322,18 @@ def test_transcript_sentence_seeks_and_position_survives_a_reload(session: Any, 
     assert current.get_attribute("aria-current") == "true"
 
     page.reload()
-    page.wait_for_function(f"() => {{ const a = document.getElementById('audio');"
-                           f" return a.getAttribute('src') === {json.dumps(chapter.audio)}"
-                           f" && Math.abs(a.currentTime - {time}) < 0.15; }}")
+    page.wait_for_function(
+        f"() => {{ const a = document.getElementById('audio');"
+        f" return a.getAttribute('src') === {json.dumps(chapter.audio)}"
+        f" && Math.abs(a.currentTime - {time}) < 0.15; }}"
+    )
     offer = page.locator("#resume")
     assert offer.is_visible()
     assert "Chapter 2 of 3: Rest and pacing" in offer.inner_text()
     page.get_by_role("button", name="Carry on listening").click()
-    page.wait_for_function(f"() => !document.getElementById('audio').paused"
-                           f" && document.getElementById('audio').currentTime > {time}")
+    page.wait_for_function(
+        f"() => !document.getElementById('audio').paused && document.getElementById('audio').currentTime > {time}"
+    )
     assert offer.is_hidden()
 
 
@@ -335,8 +349,10 @@ def test_every_control_is_at_least_72_pixels_square(session: Any, base_url: str)
         INTERACTIVE,
     )
     assert small == []
-    count = page.evaluate("(s) => Array.from(document.querySelectorAll(s))"
-                          ".filter((el) => el.getClientRects().length > 0).length", INTERACTIVE)
+    count = page.evaluate(
+        "(s) => Array.from(document.querySelectorAll(s)).filter((el) => el.getClientRects().length > 0).length",
+        INTERACTIVE,
+    )
     assert count > 20
     play = page.locator("#play").bounding_box()
     others = [page.locator(f"#{i}").bounding_box() for i in ("back", "forward", "previous", "next", "slower")]
@@ -363,8 +379,7 @@ def test_press_anywhere_toggles_playback_and_lets_you_out(session: Any, base_url
     assert page.evaluate("() => document.activeElement.id") == "play"
 
 
-def test_voice_commands_where_supported_and_hidden_where_not(session: Any, site: BuildResult,
-                                                             base_url: str) -> None:
+def test_voice_commands_where_supported_and_hidden_where_not(session: Any, site: BuildResult, base_url: str) -> None:
     plain = session()
     plain.context.add_init_script("delete window.SpeechRecognition; delete window.webkitSpeechRecognition;")
     page = plain.open(base_url + "index.html")
@@ -403,8 +418,7 @@ def test_the_title_is_shown_as_text_and_never_runs(session: Any, site: BuildResu
     assert page.locator("#cues .cue").first.inner_text() == site.chapters[0].script.utterances[0].text
     assert TITLE in page.locator("#cues .cue").first.inner_text()
     chapter_names = page.get_by_role("navigation", name="Chapters").get_by_role("button").all_inner_texts()
-    assert any(n.startswith("Chapter 3 of 3:\nGetting help </script><!--") for n in chapter_names), (
-        chapter_names)
+    assert any(n.startswith("Chapter 3 of 3:\nGetting help </script><!--") for n in chapter_names), chapter_names
     assert page.locator("script").count() == 2  # the page's own script and its JSON, nothing injected
     assert s.dialogs == []
 
@@ -420,8 +434,17 @@ def test_screen_reader_structure(session: Any, base_url: str) -> None:
     with_length = re.compile(r"^Chapter 2 of 3: Rest and pacing\s*, (under a minute|about \d+ minutes?)$")
     assert page.get_by_role("button", name=with_length).count() == 1
     assert page.locator("#announcer").get_attribute("aria-live") == "polite"
-    for name in ("Play", "Back 15 seconds", "Forward 30 seconds", "Previous chapter", "Next chapter",
-                 "Slower", "Faster", "Quieter", "Louder"):
+    for name in (
+        "Play",
+        "Back 15 seconds",
+        "Forward 30 seconds",
+        "Previous chapter",
+        "Next chapter",
+        "Slower",
+        "Faster",
+        "Quieter",
+        "Louder",
+    ):
         assert page.get_by_role("button", name=name, exact=True).count() == 1, name
     css = (Path(pagemod.__file__).parent / "page_assets" / "listen.css").read_text(encoding="utf-8")
     assert "prefers-reduced-motion: reduce" in css
@@ -462,9 +485,12 @@ def test_400_percent_zoom_needs_no_horizontal_scrolling(session: Any, base_url: 
     page = session(viewport={"width": 320, "height": 256}).open(base_url + "index.html")
     page.locator("#settings-details > summary").click()
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    boxes = page.evaluate("(s) => Array.from(document.querySelectorAll(s))"
-                          ".filter((el) => el.getClientRects().length > 0)"
-                          ".map((el) => el.getBoundingClientRect().right)", INTERACTIVE)
+    boxes = page.evaluate(
+        "(s) => Array.from(document.querySelectorAll(s))"
+        ".filter((el) => el.getClientRects().length > 0)"
+        ".map((el) => el.getBoundingClientRect().right)",
+        INTERACTIVE,
+    )
     assert max(boxes) <= 320
 
 

@@ -18,7 +18,9 @@ def outline(doc) -> list[tuple[str, int]]:
 
 
 def all_text(doc) -> str:
-    return "\n".join([doc.title or ""] + [s.title for s in doc.sections] + [p for s in doc.sections for p in s.paragraphs])
+    return "\n".join(
+        [doc.title or ""] + [s.title for s in doc.sections] + [p for s in doc.sections for p in s.paragraphs]
+    )
 
 
 def test_pasted_page_headings_labels_and_debris(fixtures: Path) -> None:
@@ -73,8 +75,11 @@ def test_label_stoplist_keeps_notes_as_prose() -> None:
 def test_unseen_pages(expected_file: Path) -> None:
     """Pages of the same kind the reader was not tuned on come out with the right outline."""
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
-    source = next(p for p in PAGES.iterdir() if p.name.startswith(expected_file.name.split(".")[0] + ".")
-                  and not p.name.endswith(".expected.json"))
+    source = next(
+        p
+        for p in PAGES.iterdir()
+        if p.name.startswith(expected_file.name.split(".")[0] + ".") and not p.name.endswith(".expected.json")
+    )
     doc = read_document(source)
     assert doc.title == expected["title"]
     assert outline(doc) == [(s["title"], s["level"]) for s in expected["sections"]]

@@ -32,17 +32,20 @@ def ebur128(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of a file, by ffmpeg's EBU R128 meter."""
     result = subprocess.run(
         ["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    summary = result.stderr[result.stderr.rindex("Summary:"):]
+    summary = result.stderr[result.stderr.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
     peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
     return integrated, peak
 
 
 def decode(path: Path) -> np.ndarray:
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-"],
-                         capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-"], capture_output=True, check=True
+    ).stdout
     return np.frombuffer(raw, dtype="<f4").astype(np.float64)
 
 
@@ -81,8 +84,9 @@ def test_whole_guide_files_are_at_minus_16_lufs(guide: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_espeak_chapters_are_at_minus_16_lufs_with_peaks_limited(guide: Path, tmp_path: Path,
-                                                                  shared_cache: Path) -> None:
+def test_espeak_chapters_are_at_minus_16_lufs_with_peaks_limited(
+    guide: Path, tmp_path: Path, shared_cache: Path
+) -> None:
     result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="pyttsx3", cache_dir=shared_cache))
     for chapter in result.chapters:
         assert_broadcast_level(tmp_path / "out" / chapter.audio)
@@ -107,13 +111,18 @@ def test_one_gain_for_the_whole_chapter_not_per_sentence(tmp_path: Path) -> None
     parts = []
     for n, segment in enumerate(layout.segments):
         parts.append(tmp_path / f"part{n}.mp3")
-        render_segment([(prepared[i].path, at, over_limit(prepared[i], gain)) for i, at in segment.items],
-                       segment.samples, gain, parts[-1])
+        render_segment(
+            [(prepared[i].path, at, over_limit(prepared[i], gain)) for i, at in segment.items],
+            segment.samples,
+            gain,
+            parts[-1],
+        )
     assemble_chapter(parts, tmp_path / "chapter.mp3", Tags("t", "a", "b", 1, 1))
     audio = decode(tmp_path / "chapter.mp3")
-    first, second = (audio[round((s.start + 0.2) * SAMPLE_RATE):round((s.end - 0.2) * SAMPLE_RATE)]
-                     for s in layout.timings)
-    assert np.sqrt(np.mean(second ** 2)) / np.sqrt(np.mean(first ** 2)) == pytest.approx(4.0, rel=0.02)
+    first, second = (
+        audio[round((s.start + 0.2) * SAMPLE_RATE) : round((s.end - 0.2) * SAMPLE_RATE)] for s in layout.timings
+    )
+    assert np.sqrt(np.mean(second**2)) / np.sqrt(np.mean(first**2)) == pytest.approx(4.0, rel=0.02)
 
 
 def test_limiter_holds_true_peaks_and_leaves_quiet_audio_alone() -> None:
@@ -135,18 +144,19 @@ def test_streaming_meter_matches_pyloudnorm() -> None:
     import pyloudnorm
 
     rng = np.random.default_rng(3)
-    x = np.concatenate([0.2 * rng.standard_normal(SAMPLE_RATE * 3), np.zeros(SAMPLE_RATE),
-                        0.05 * rng.standard_normal(SAMPLE_RATE * 2)])
+    x = np.concatenate(
+        [0.2 * rng.standard_normal(SAMPLE_RATE * 3), np.zeros(SAMPLE_RATE), 0.05 * rng.standard_normal(SAMPLE_RATE * 2)]
+    )
     meter = LoudnessMeter(SAMPLE_RATE)
     for i in range(0, len(x), 777):  # odd-sized pieces, as sentences are
-        meter.feed(x[i:i + 777])
+        meter.feed(x[i : i + 777])
     assert meter.integrated() == pytest.approx(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x), abs=0.01)
 
 
 def test_streamed_encode_is_byte_identical_however_cut() -> None:
     pcm = (3000 * np.sin(np.arange(SAMPLE_RATE * 2) / 7)).astype("<i2").tobytes()
     one = mp3.encode_segment([pcm], SAMPLE_RATE)
-    many = mp3.encode_segment([pcm[i:i + 1001 * 2] for i in range(0, len(pcm), 1001 * 2)], SAMPLE_RATE)
+    many = mp3.encode_segment([pcm[i : i + 1001 * 2] for i in range(0, len(pcm), 1001 * 2)], SAMPLE_RATE)
     assert one == many
     assert mp3.count_frames(one) == mp3.frames_for(SAMPLE_RATE * 2 // mp3.FRAME * mp3.FRAME + mp3.FRAME)
 
@@ -168,8 +178,14 @@ def test_segment_frame_arithmetic_holds_for_the_encoder(tmp_path: Path) -> None:
             assert int(np.argmax(np.abs(decoded))) == mp3.DELAY + click
 
 
-@pytest.mark.parametrize("pacing", [Pacing(), Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5),
-                                    Pacing(sentence=0.03, paragraph=0.04, heading=0.05, lead_in=0.02, tail=0.01)])
+@pytest.mark.parametrize(
+    "pacing",
+    [
+        Pacing(),
+        Pacing(sentence=0.7, paragraph=1.3, heading=2.0, lead_in=1.0, tail=2.5),
+        Pacing(sentence=0.03, paragraph=0.04, heading=0.05, lead_in=0.02, tail=0.01),
+    ],
+)
 def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Path, pacing: Pacing) -> None:
     """Pauses are exact inside a segment; where a chapter is cut into segments (between sentences, where
     the pause has room) a pause may be up to one MP3 frame longer, as may the chapter's tail."""
@@ -197,13 +213,13 @@ def test_pause_lengths_are_exact_with_the_fake_engine(guide: Path, tmp_path: Pat
         audio = decode(tmp_path / "out" / chapter.audio)
         assert len(audio) == round(chapter.duration * SAMPLE_RATE)
         for a, b in zip(chapter.timings, chapter.timings[1:], strict=False):
-            middle = audio[int((a.end + 0.05) * SAMPLE_RATE):int((b.start - 0.05) * SAMPLE_RATE)]
+            middle = audio[int((a.end + 0.05) * SAMPLE_RATE) : int((b.start - 0.05) * SAMPLE_RATE)]
             if len(middle):
                 assert np.abs(middle).max() < 0.01
         for t in chapter.timings:
             start = round(t.start * SAMPLE_RATE)
-            assert np.abs(audio[start - 200:start - 20]).max() < 0.01, t
-            assert np.abs(audio[start + 20:start + 400]).max() > 0.05, t
+            assert np.abs(audio[start - 200 : start - 20]).max() < 0.01, t
+            assert np.abs(audio[start + 20 : start + 400]).max() > 0.05, t
     assert cuts or pacing.heading < 0.1  # pauses were cut at segment boundaries, no more than a frame longer
 
 

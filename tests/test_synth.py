@@ -111,29 +111,35 @@ build(BuildOptions(source=Path(sys.argv[1]), out=Path(sys.argv[2]), engine="fake
 """
 
 
-def test_a_killed_build_resumes_and_matches_an_uninterrupted_one(guide: Path, tmp_path: Path,
-                                                                 spoken: list[str]) -> None:
+def test_a_killed_build_resumes_and_matches_an_uninterrupted_one(
+    guide: Path, tmp_path: Path, spoken: list[str]
+) -> None:
     reference = fake(guide, tmp_path / "reference", tmp_path / "reference-cache")
     total = len(spoken)
     spoken.clear()
     out, cache = tmp_path / "out", tmp_path / "cache"
     done_before_kill = 6
-    killed = subprocess.run([sys.executable, "-c", KILLER, str(guide), str(out), str(cache), str(done_before_kill)],
-                            capture_output=True, check=False)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, str(guide), str(out), str(cache), str(done_before_kill)],
+        capture_output=True,
+        check=False,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
     assert SpeechCache(cache).info().sentences == done_before_kill
     assert not (out / "manifest.json").exists()
     fake(guide, out, cache)
     assert len(spoken) == total - done_before_kill  # finished sentences were not made again
     assert snapshot(out / "audio") == snapshot(tmp_path / "reference" / "audio")
-    assert [c.sha256 for c in reference.chapters] == [c.sha256 for c in build(
-        BuildOptions(source=guide, out=out, engine="fake", cache_dir=cache, jobs=1)).chapters]
+    assert [c.sha256 for c in reference.chapters] == [
+        c.sha256 for c in build(BuildOptions(source=guide, out=out, engine="fake", cache_dir=cache, jobs=1)).chapters
+    ]
 
 
 def test_two_jobs_give_the_same_build_as_one(guide: Path, tmp_path: Path) -> None:
     one = fake(guide, tmp_path / "one", tmp_path / "cache-one")
-    two = build(BuildOptions(source=guide, out=tmp_path / "two", engine="fake", cache_dir=tmp_path / "cache-two",
-                             jobs=2))
+    two = build(
+        BuildOptions(source=guide, out=tmp_path / "two", engine="fake", cache_dir=tmp_path / "cache-two", jobs=2)
+    )
     assert snapshot(tmp_path / "one" / "audio") == snapshot(tmp_path / "two" / "audio")
     assert snapshot(tmp_path / "cache-one" / "speech") == snapshot(tmp_path / "cache-two" / "speech")
     assert [c.timings for c in one.chapters] == [c.timings for c in two.chapters]
@@ -221,8 +227,7 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
     os.environ.get("AUDIOGUIDE_CACHE")  # the autouse fixture keeps ~/.cache untouched
 
 
-def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import audioguide.build as build_module
 
     rendered: list[tuple[str, ...]] = []
@@ -273,12 +278,13 @@ def test_editing_one_sentence_re_encodes_only_its_segment(tmp_path: Path, monkey
     assert after != before
     # The same frames before the edited paragraph (and the same tags), the same frames after it.
     n = len(before)
-    assert before[:n * 3 // 10] == after[:n * 3 // 10]
-    assert before[-n * 4 // 10:] == after[-n * 4 // 10:]
+    assert before[: n * 3 // 10] == after[: n * 3 // 10]
+    assert before[-n * 4 // 10 :] == after[-n * 4 // 10 :]
 
 
-def test_speech_text_is_remembered_until_the_lexicon_changes(guide: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_speech_text_is_remembered_until_the_lexicon_changes(
+    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rebuild works out speech text only for new sentences; another lexicon means all of it again."""
     import audioguide.script as script_module
 
@@ -303,4 +309,5 @@ def test_speech_text_is_remembered_until_the_lexicon_changes(guide: Path, tmp_pa
     third = fake(guide, tmp_path / "out", cache, lexicon=lexicon)
     assert len(worked) == sum(len(c.script.utterances) for c in third.chapters)
     assert [u.speech for c in second.chapters for u in c.script.utterances] != [
-        u.speech for c in third.chapters for u in c.script.utterances]
+        u.speech for c in third.chapters for u in c.script.utterances
+    ]

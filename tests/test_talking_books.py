@@ -74,9 +74,7 @@ def _build(tmp: Path, cache: Path, **kw: Any) -> Path:
     source = tmp / "guide.md"
     source.write_text(GUIDE, encoding="utf-8")
     out = tmp / "out"
-    build(
-        BuildOptions(source=source, out=out, engine="fake", formats=("daisy", "epub"), cache_dir=cache, **kw)
-    )
+    build(BuildOptions(source=source, out=out, engine="fake", formats=("daisy", "epub"), cache_dir=cache, **kw))
     return out
 
 
@@ -330,9 +328,7 @@ def test_epub_media_overlays_follow_the_sentence_timings(built: Path) -> None:
                 assert clips[0][2] == (built / chapter["audio"]).read_bytes()
                 sentences = chapter["sentences"]
                 assert [b for b, _, _ in clips] == [s["start"] for s in sentences]
-                assert [e for _, e, _ in clips] == [s["start"] for s in sentences[1:]] + [
-                    sentences[-1]["end"]
-                ]
+                assert [e for _, e, _ in clips] == [s["start"] for s in sentences[1:]] + [sentences[-1]["end"]]
         assert total == pytest.approx(overlay_sum, abs=0.0005)
 
 
@@ -504,8 +500,6 @@ def test_xml_text_always_makes_well_formed_xml(text: str) -> None:
     escaped = xml_text(text)
     element = ET.fromstring(f'<p title="{escaped}">{escaped}</p>')
     expected = "".join(
-        c
-        for c in text
-        if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c >= "\U00010000"
+        c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c >= "\U00010000"
     )
     assert (element.text or "").replace("\r", "\n") == expected.replace("\r\n", "\n").replace("\r", "\n")

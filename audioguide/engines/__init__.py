@@ -69,15 +69,12 @@ def engine_names() -> list[str]:
     return sorted(ENGINES, key=lambda n: (preferred.index(n) if n in preferred else len(preferred), n))
 
 
-def get_engine(name: str, voice: str | None = None, rate: int | None = None,
-               language: str = "en") -> Engine:
+def get_engine(name: str, voice: str | None = None, rate: int | None = None, language: str = "en") -> Engine:
     """An engine instance ready to speak, or :class:`EngineError` saying why it can't."""
     _load_builtin()
     cls = ENGINES.get(name)
     if cls is None:
-        raise EngineError(
-            f"There is no speech engine called '{name}'. Choose one of: {', '.join(engine_names())}."
-        )
+        raise EngineError(f"There is no speech engine called '{name}'. Choose one of: {', '.join(engine_names())}.")
     reason = cls.unavailable_reason()
     if reason:
         raise EngineError(f"The {name} engine can't be used: {reason}")

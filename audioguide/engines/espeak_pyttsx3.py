@@ -119,8 +119,7 @@ class Pyttsx3Engine:
             cls._driver()
         except Exception as exc:  # pyttsx3 raises many kinds when no speech back end exists
             if sys.platform.startswith("linux"):
-                return ("espeak-ng is not installed. Run: sudo apt-get install espeak-ng "
-                        f"(pyttsx3 said: {exc})")
+                return f"espeak-ng is not installed. Run: sudo apt-get install espeak-ng (pyttsx3 said: {exc})"
             return f"pyttsx3 could not start a system voice ({exc})."
         return None
 
@@ -138,8 +137,9 @@ class Pyttsx3Engine:
                 with _quiet_stdout():
                     engine = pyttsx3.init()
             except Exception as exc:  # pyttsx3 raises many kinds when no speech back end exists
-                raise EngineError(f"pyttsx3 could not start a voice ({exc}). "
-                                  "On Debian or Ubuntu run: sudo apt-get install espeak-ng") from exc
+                raise EngineError(
+                    f"pyttsx3 could not start a voice ({exc}). On Debian or Ubuntu run: sudo apt-get install espeak-ng"
+                ) from exc
             engine.connect("finished-utterance", cls._on_finished)
             if sys.platform.startswith("linux"):
                 _skip_driver_naps()
@@ -172,9 +172,7 @@ class Pyttsx3Engine:
                 return self.voice
             if self.voice.lower() in by_name:
                 return by_name[self.voice.lower()].id
-            raise EngineError(
-                f"pyttsx3 has no voice called '{self.voice}'. See the list with: audioguide voices"
-            )
+            raise EngineError(f"pyttsx3 has no voice called '{self.voice}'. See the list with: audioguide voices")
         return None
 
     def identity(self) -> str:

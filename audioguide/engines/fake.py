@@ -41,8 +41,10 @@ class FakeEngine:
         return None
 
     def voices(self) -> list[Voice]:
-        return [Voice("tone", "A 220 Hz test tone", ("en",)),
-                Voice("slow-tone", "The same tone, taking 0.2 s of real time per sentence", ("en",))]
+        return [
+            Voice("tone", "A 220 Hz test tone", ("en",)),
+            Voice("slow-tone", "The same tone, taking 0.2 s of real time per sentence", ("en",)),
+        ]
 
     def identity(self) -> str:
         return "fake/1/tone"  # both voices make the same sound
@@ -53,8 +55,7 @@ class FakeEngine:
         n = fake_samples(text)
         amplitude = 8000
         frames = b"".join(
-            struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 220 * i / SAMPLE_RATE)))
-            for i in range(n)
+            struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 220 * i / SAMPLE_RATE))) for i in range(n)
         )
         with wave.open(str(dest), "wb") as wav:
             wav.setnchannels(1)

@@ -33,8 +33,13 @@ class GttsEngine:
     timeout: ClassVar[float] = 15.0
     """Seconds to wait for Google's answer."""
 
-    def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en",
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        voice: str | None = None,
+        rate: int | None = None,
+        language: str = "en",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.language = (language or "en").split("-")[0]
         # voice picks Google's regional accent: a top-level domain such as "co.uk" or "com".
         self.tld = voice or "co.uk"
@@ -50,9 +55,15 @@ class GttsEngine:
         return None
 
     def voices(self) -> list[Voice]:
-        accents = {"co.uk": "British English", "com": "American English", "com.au": "Australian English",
-                   "ca": "Canadian English", "co.in": "Indian English", "ie": "Irish English",
-                   "co.za": "South African English"}
+        accents = {
+            "co.uk": "British English",
+            "com": "American English",
+            "com.au": "Australian English",
+            "ca": "Canadian English",
+            "co.in": "Indian English",
+            "ie": "Irish English",
+            "co.za": "South African English",
+        }
         return [Voice(tld, name, ("en",)) for tld, name in accents.items()]
 
     def identity(self) -> str:
@@ -103,9 +114,27 @@ class GttsEngine:
     def synthesize(self, text: str, dest: Path) -> None:
         mp3 = self.fetch_mp3(text)
         result = subprocess.run(
-            ["ffmpeg", "-nostdin", "-v", "error", "-f", "mp3", "-i", "pipe:0", "-ac", "1",
-             "-ar", "24000", "-f", "wav", "-y", str(dest)],
-            input=mp3, capture_output=True, check=False,
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-f",
+                "mp3",
+                "-i",
+                "pipe:0",
+                "-ac",
+                "1",
+                "-ar",
+                "24000",
+                "-f",
+                "wav",
+                "-y",
+                str(dest),
+            ],
+            input=mp3,
+            capture_output=True,
+            check=False,
         )
         if result.returncode != 0:
             Path(dest).unlink(missing_ok=True)

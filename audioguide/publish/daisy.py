@@ -65,9 +65,7 @@ def _items(book: Book) -> list[NccItem]:
     """The NCC headings in order, each with the run of sentences its SMIL file plays."""
     marks: list[tuple[int, str, str, Part, str]] = []  # level, label, class, part, first sentence id
     for part, block in headings(book):
-        marks.append(
-            (block.level, block.label, "title" if block.kind == "title" else "", part, block.sentences[0].id)
-        )
+        marks.append((block.level, block.label, "title" if block.kind == "title" else "", part, block.sentences[0].id))
     if book.parts and book.parts[0].key != "title":
         # No spoken contents chapter: the title heading plays the first chapter's announcement and the
         # chapter's own heading starts at its heading sentence.
@@ -80,12 +78,8 @@ def _items(book: Book) -> list[NccItem]:
         sentences = part.sentences
         begin = next(i for i, s in enumerate(sentences) if s.id == first_id)
         following = [m[4] for m in marks[n:] if m[3] is part]
-        end = (
-            next(i for i, s in enumerate(sentences) if s.id == following[0]) if following else len(sentences)
-        )
-        items.append(
-            NccItem(level, label, css, part, tuple(sentences[begin:end]), f"s{n:03d}.smil", f"h{n:03d}")
-        )
+        end = next(i for i, s in enumerate(sentences) if s.id == following[0]) if following else len(sentences)
+        items.append(NccItem(level, label, css, part, tuple(sentences[begin:end]), f"s{n:03d}.smil", f"h{n:03d}"))
     return [i for i in items if i.sentences]
 
 

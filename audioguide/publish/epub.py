@@ -124,10 +124,7 @@ def _package(book: Book, has_cover: bool) -> str:
         f"<dc:date>{book.modified.strftime('%Y-%m-%d')}</dc:date>",
         f'<meta property="dcterms:modified">{book.modified.strftime("%Y-%m-%dT%H:%M:%SZ")}</meta>',
         f'<meta property="media:duration">{clock(book.duration_ms)}</meta>',
-        *(
-            f'<meta property="media:duration" refines="#{p.key}-mo">{clock(p.duration_ms)}</meta>'
-            for p in book.parts
-        ),
+        *(f'<meta property="media:duration" refines="#{p.key}-mo">{clock(p.duration_ms)}</meta>' for p in book.parts),
         f'<meta property="media:narrator">{xml_text(book.narrator)}</meta>',
         f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>',
         '<meta property="schema:accessMode">textual</meta>',
@@ -158,9 +155,7 @@ def _package(book: Book, has_cover: bool) -> str:
             f'<item id="{part.key}-mo" href="{part.key}.smil" media-type="application/smil+xml"/>',
             f'<item id="{part.key}-audio" href="audio/{part.audio_name}" media-type="audio/mpeg"/>',
         ]
-    spine = "\n".join(
-        ['<itemref idref="nav" linear="no"/>', *(f'<itemref idref="{p.key}"/>' for p in book.parts)]
-    )
+    spine = "\n".join(['<itemref idref="nav" linear="no"/>', *(f'<itemref idref="{p.key}"/>' for p in book.parts)])
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '

@@ -18,8 +18,7 @@ CONTENT = "http://purl.org/rss/1.0/modules/content/"
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """The UUIDv5 namespace the Podcasting 2.0 spec fixes for podcast:guid."""
 
-for _prefix, _uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM), ("psc", PSC),
-                      ("content", CONTENT)):
+for _prefix, _uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM), ("psc", PSC), ("content", CONTENT)):
     ET.register_namespace(_prefix, _uri)
 
 
@@ -188,7 +187,9 @@ def render(podcast: Podcast, generator: str = "audioguide") -> bytes:
         _text(item, "itunes:title", ep.title)
         _text(item, "description", ep.description)
         _text(item, "itunes:summary", ep.description)
-        ET.SubElement(item, "enclosure", {"url": xml_safe(ep.media.url), "length": str(ep.media.bytes), "type": ep.media.type})
+        ET.SubElement(
+            item, "enclosure", {"url": xml_safe(ep.media.url), "length": str(ep.media.bytes), "type": ep.media.type}
+        )
         _text(item, "guid", ep.guid, isPermaLink="false")
         _text(item, "pubDate", ep.pub_date)
         _text(item, "itunes:duration", _duration(ep.media.duration))

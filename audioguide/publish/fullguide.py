@@ -39,8 +39,7 @@ def chapter_marks(ctx: PublishContext) -> list[dict[str, Any]]:
         starts = subsection_starts(chapter)
         for i, (title, start) in enumerate(starts):
             end = starts[i + 1][1] if i + 1 < len(starts) else length
-            marks.append({"title": title, "start": offset + start, "end": offset + end,
-                          "level": 1 if i == 0 else 2})
+            marks.append({"title": title, "start": offset + start, "end": offset + end, "level": 1 if i == 0 else 2})
         offset += length
     return marks
 
@@ -52,11 +51,21 @@ def _ffmetadata(ctx: PublishContext, marks: list[dict[str, Any]]) -> str:
         return value
 
     meta = ctx.meta
-    lines = [";FFMETADATA1", f"title={esc(str(meta['title']))}", f"album={esc(str(meta['title']))}",
-             f"artist={esc(str(meta['author']))}", "genre=Speech"]
+    lines = [
+        ";FFMETADATA1",
+        f"title={esc(str(meta['title']))}",
+        f"album={esc(str(meta['title']))}",
+        f"artist={esc(str(meta['author']))}",
+        "genre=Speech",
+    ]
     for mark in marks:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(mark['start'] * 1000)}",
-                  f"END={round(mark['end'] * 1000)}", f"title={esc(mark['title'])}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(mark['start'] * 1000)}",
+            f"END={round(mark['end'] * 1000)}",
+            f"title={esc(mark['title'])}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -64,17 +73,49 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
     ffmpeg = require_tool("ffmpeg")
     with tempfile.TemporaryDirectory(prefix="audioguide-full-") as tmp:
         listing = Path(tmp) / "list.txt"
-        listing.write_text("".join(
-            "file '{}'\n".format(str((ctx.out / c.audio).resolve()).replace("'", "'\\''")) for c in ctx.chapters
-        ), encoding="utf-8")
+        listing.write_text(
+            "".join(
+                "file '{}'\n".format(str((ctx.out / c.audio).resolve()).replace("'", "'\\''")) for c in ctx.chapters
+            ),
+            encoding="utf-8",
+        )
         metadata = Path(tmp) / "meta.txt"
         metadata.write_text(_ffmetadata(ctx, marks), encoding="utf-8")
-        cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-               "-i", str(metadata), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
-               "-fflags", "+bitexact", "-flags:a", "+bitexact", *codec, "-f", fmt, "-y", str(dest)]
+        cmd = [
+            ffmpeg,
+            "-nostdin",
+            "-hide_banner",
+            "-v",
+            "error",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-i",
+            str(metadata),
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            *codec,
+            "-f",
+            fmt,
+            "-y",
+            str(dest),
+        ]
         result = subprocess.run(cmd, capture_output=True, check=False)
     if result.returncode != 0:
-        raise ToolError(f"ffmpeg could not make the whole-guide file: {result.stderr.decode(errors='replace').strip()[-300:]}")
+        raise ToolError(
+            f"ffmpeg could not make the whole-guide file: {result.stderr.decode(errors='replace').strip()[-300:]}"
+        )
 
 
 def publish_mp3(ctx: PublishContext) -> list[str]:
@@ -97,7 +138,10 @@ def publish_mp3(ctx: PublishContext) -> list[str]:
     with atomic_path(ctx.out / chapters_rel) as tmp_json:
         tmp_json.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     ctx.meta["whole_guide"] = {
-        "audio": rel, "bytes": found["bytes"], "sha256": found["sha256"], "chapters": chapters_rel,
+        "audio": rel,
+        "bytes": found["bytes"],
+        "sha256": found["sha256"],
+        "chapters": chapters_rel,
         "duration": round(marks[-1]["end"], 3) if marks else 0.0,
         "marks": [{"title": m["title"], "start": round(m["start"], 3), "level": m["level"]} for m in marks],
     }

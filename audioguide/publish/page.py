@@ -42,13 +42,31 @@ def publish(ctx: PublishContext) -> list[str]:
     # The page goes last, so it never names assets that are not there yet.
     feed = str(ctx.meta.get("feed") or "feed.xml")
     generator = str(ctx.meta.get("generator") or "audioguide")
-    write_atomic(ctx.out / PAGE, render(ctx.script.title, ctx.script.slug, ctx.script.language, ctx.chapters,
-                                        feed=feed, generator=generator, versions=versions))
+    write_atomic(
+        ctx.out / PAGE,
+        render(
+            ctx.script.title,
+            ctx.script.slug,
+            ctx.script.language,
+            ctx.chapters,
+            feed=feed,
+            generator=generator,
+            versions=versions,
+        ),
+    )
     return [PAGE, *written]
 
 
-def render(title: str, slug: str, language: str, chapters: list[BuiltChapter], *, feed: str = "feed.xml",
-           generator: str = "audioguide", versions: dict[str, str] | None = None) -> str:
+def render(
+    title: str,
+    slug: str,
+    language: str,
+    chapters: list[BuiltChapter],
+    *,
+    feed: str = "feed.xml",
+    generator: str = "audioguide",
+    versions: dict[str, str] | None = None,
+) -> str:
     """The page's HTML. Every piece of guide text is escaped; the JSON cannot close its script element."""
     versions = versions or {}
     esc = html.escape

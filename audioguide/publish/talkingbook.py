@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 BlockKind = Literal["title", "h1", "h2", "p", "signpost"]
 
+
 def xml_text(text: str) -> str:
     """``text`` escaped for XML content or an attribute value, without the characters XML forbids."""
     return escape(xml_safe(text), quote=True)
@@ -151,9 +152,7 @@ def _blocks(chapter: BuiltChapter, key: str) -> list[Block]:
             blocks.append(Block(kind_of_paragraph, new_id(), tuple(paragraph)))
             paragraph = []
 
-    pairs: list[tuple[Utterance, tuple[int, int]]] = list(
-        zip(script.utterances, clips_ms(chapter), strict=True)
-    )
+    pairs: list[tuple[Utterance, tuple[int, int]]] = list(zip(script.utterances, clips_ms(chapter), strict=True))
     for index, (utterance, (begin, end)) in enumerate(pairs, 1):
         sid = f"{key}-s{index:03d}"
         if utterance.kind == "heading":

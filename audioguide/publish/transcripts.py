@@ -54,15 +54,14 @@ def chapters_json(chapter: BuiltChapter) -> str:
     """Podcasting 2.0 JSON chapters (version 1.2.0) of the chapter's subsections."""
     doc = {
         "version": "1.2.0",
-        "chapters": [
-            {"startTime": round(start, 3), "title": title} for title, start in subsection_starts(chapter)
-        ],
+        "chapters": [{"startTime": round(start, 3), "title": title} for title, start in subsection_starts(chapter)],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def html_transcript(chapter: BuiltChapter, guide_title: str, language: str) -> str:
     """A readable HTML transcript with the chapter and subsection headings."""
+
     def esc(text: str, quote: bool = True) -> str:
         return html.escape(xml_safe(text), quote=quote)
 

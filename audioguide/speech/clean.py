@@ -37,9 +37,7 @@ _FILE_NOTE = re.compile(
     r"|\(\s*(?:pdf|docx?|word document|xlsx?)\s*\)",
     re.IGNORECASE,
 )
-_FOOTNOTE = re.compile(
-    r"\s?\[(?:\d+(?:\s*[-–,]\s*\d+)*|[a-z]|[ivx]+|citation needed|edit|note \d+)\]", re.IGNORECASE
-)
+_FOOTNOTE = re.compile(r"\s?\[(?:\d+(?:\s*[-–,]\s*\d+)*|[a-z]|[ivx]+|citation needed|edit|note \d+)\]", re.IGNORECASE)
 _SEE_ASIDE = re.compile(
     r"\s?\((?:please\s+)?see\s+(?:below|above|overleaf|opposite|later|earlier|next page|"
     r"previous page|page\s+\d+|pages?\s+\d+\s*[-–]\s*\d+|section\s+[\w.]+|box\s+\w+|"
@@ -78,9 +76,7 @@ _END_VERB = re.compile(
     re.IGNORECASE,
 )
 _LINK_NOUN_SET = frozenset(_LINK_NOUNS.split("|"))
-_OUR_CONTACT = re.compile(
-    r"\b(contact|call|email|e-mail|phone|ring|speak to|write to)\s+our\b", re.IGNORECASE
-)
+_OUR_CONTACT = re.compile(r"\b(contact|call|email|e-mail|phone|ring|speak to|write to)\s+our\b", re.IGNORECASE)
 
 _VISIT_NOTHING = re.compile(r"\b((?:please\s+)?visit)\s+(?=for\b|to\b|and\b|or\b|[,;.!?]|$)", re.IGNORECASE)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")

@@ -186,9 +186,7 @@ def _check_phonemes(espeak: str | None, where: str) -> str | None:
         inner = inner[2:-2]
     inner = inner.strip()
     if not inner or not _PHONEME_TEXT.match(inner) or not inner.isprintable():
-        raise InputError(
-            f'{where} has espeak phonemes that are not valid; write them like "[[maI@s\'aItIs]]".'
-        )
+        raise InputError(f'{where} has espeak phonemes that are not valid; write them like "[[maI@s\'aItIs]]".')
     return f"[[{inner}]]"
 
 

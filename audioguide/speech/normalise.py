@@ -42,9 +42,7 @@ def _sanitise(text: str) -> str:
         ),
         text,
     )
-    return unicodedata.normalize(
-        "NFKC", _filter_characters(unicodedata.normalize("NFKC", _filter_characters(text)))
-    )
+    return unicodedata.normalize("NFKC", _filter_characters(unicodedata.normalize("NFKC", _filter_characters(text))))
 
 
 def _filter_characters(text: str) -> str:
@@ -173,9 +171,7 @@ _PHONES = [
     re.compile(r"(?<![\w.,£$€])0\d{2,4}(?:[ -]\d{3,6}){1,2}(?![\w.,]?\d)"),
     re.compile(r"(?<![\w.,£$€])0\d{9,10}(?![\w.,]?\d)"),
 ]
-_PHONE_CUED = re.compile(
-    rf"\b({_PHONE_CUES})(\s*:?\s+)(\d{{3,}}(?:[ -]\d{{3,}})*)(?![\w.,]?\d)", re.IGNORECASE
-)
+_PHONE_CUED = re.compile(rf"\b({_PHONE_CUES})(\s*:?\s+)(\d{{3,}}(?:[ -]\d{{3,}})*)(?![\w.,]?\d)", re.IGNORECASE)
 
 
 def _say_phone(number: str) -> str:
@@ -422,9 +418,7 @@ def _looks_like_year(value: str) -> bool:
 def _range(match: re.Match[str]) -> str:
     low, high = match.group(1), match.group(2)
     if _looks_like_year(low) and (_looks_like_year(high) or len(high) == 2):
-        return (
-            f" {num.year(int(low))} to {num.year(int(high)) if len(high) == 4 else num.cardinal(int(high))} "
-        )
+        return f" {num.year(int(low))} to {num.year(int(high)) if len(high) == 4 else num.cardinal(int(high))} "
     return f" {_words(low)} to {_words(high)} "
 
 
@@ -439,8 +433,7 @@ _COUNT_NOUNS = frozenset(
 )
 _COUNT_CUES = frozenset(
     (
-        "than over under about around approximately nearly almost roughly some least most only just "
-        "exactly total of"
+        "than over under about around approximately nearly almost roughly some least most only just exactly total of"
     ).split()
 )
 _YEAR_CUES = frozenset(

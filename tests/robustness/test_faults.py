@@ -53,17 +53,21 @@ def _one_line_error(output: str, pattern: str) -> None:
     assert "Traceback" not in output
 
 
-def test_ffmpeg_missing(previous: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch,
-                        tally: Counter[str]) -> None:
+def test_ffmpeg_missing(
+    previous: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
     """Chapters are encoded in-process and need no ffmpeg; the whole-guide formats do, and say so
     before any work is done."""
     tally["fault"] += 1
     source, out, before = previous
     source.write_text(GUIDE + MORE)
     real_which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name in ("ffmpeg", "ffprobe") else real_which(name, *a, **k))
-    result = runner.invoke(app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1",
-                                 "--formats", "m4b"])
+    monkeypatch.setattr(
+        shutil, "which", lambda name, *a, **k: None if name in ("ffmpeg", "ffprobe") else real_which(name, *a, **k)
+    )
+    result = runner.invoke(
+        app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1", "--formats", "m4b"]
+    )
     assert result.exit_code == 1
     _one_line_error(result.output, "ffmpeg is not installed")
     assert snapshot(out) == before
@@ -89,15 +93,17 @@ def _whole(out: Path, before: dict[str, bytes]) -> None:
     _consistent(out)
 
 
-def test_ffmpeg_fails_midway(previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch, tally: Counter[str]) -> None:
+def test_ffmpeg_fails_midway(
+    previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
     tally["fault"] += 1
     source, out, before = previous
     source.write_text(GUIDE + MORE)
     _fake_tool(tmp_path / "bin", "ffmpeg", 'echo "Invalid argument" >&2\nexit 1\n')
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    result = runner.invoke(app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1",
-                                 "--formats", "m4b"])
+    result = runner.invoke(
+        app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1", "--formats", "m4b"]
+    )
     assert result.exit_code == 1
     _one_line_error(result.output, "ffmpeg could not")
     _whole(out, before)
@@ -115,16 +121,22 @@ main()
 
 
 @pytest.mark.parametrize("limit", [20_000, 60_000])
-def test_files_cannot_grow_midway(previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, limit: int,
-                                  tally: Counter[str]) -> None:
+def test_files_cannot_grow_midway(
+    previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, limit: int, tally: Counter[str]
+) -> None:
     """The operating system refuses to let any file grow past ``limit`` bytes (as on a full disk):
     one clear line, and the previous build untouched."""
     tally["fault"] += 1
     source, out, before = previous
     source.write_text(GUIDE + MORE)
     env = {**os.environ, "AUDIOGUIDE_CACHE": str(tmp_path / "cache")}
-    result = subprocess.run([sys.executable, "-c", DISK_FULL, str(limit), "build", str(source), "--engine", "fake",
-                             "--out", str(out)], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_FULL, str(limit), "build", str(source), "--engine", "fake", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 1, result.stderr
     _one_line_error(result.stderr, "File too large")
     _whole(out, before)
@@ -143,8 +155,9 @@ def test_output_folder_not_writable(tmp_path: Path, tally: Counter[str]) -> None
     tally["outcome:clear error"] += 1
 
 
-def test_engine_raises(previous: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch,
-                       tally: Counter[str]) -> None:
+def test_engine_raises(
+    previous: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
     from audioguide.engines.fake import FakeEngine
     from audioguide.errors import EngineError
 
@@ -166,9 +179,26 @@ def test_engine_raises(previous: tuple[Path, Path, dict[str, bytes]], monkeypatc
 def _start(source: Path, out: Path, cache: Path, voice: str) -> subprocess.Popen[str]:
     env = {**os.environ, "AUDIOGUIDE_CACHE": str(cache)}
     return subprocess.Popen(
-        [sys.executable, "-m", "audioguide", "build", str(source), "--engine", "fake", "--voice", voice,
-         "--out", str(out), "--jobs", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "audioguide",
+            "build",
+            str(source),
+            "--engine",
+            "fake",
+            "--voice",
+            voice,
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _finish(proc: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
@@ -186,8 +216,9 @@ def _wait_for_progress(cache: Path, at_least: int, proc: subprocess.Popen[str]) 
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
-def test_interrupted_build_keeps_the_old_one_and_resumes(tmp_path: Path, sig: signal.Signals,
-                                                         tally: Counter[str]) -> None:
+def test_interrupted_build_keeps_the_old_one_and_resumes(
+    tmp_path: Path, sig: signal.Signals, tally: Counter[str]
+) -> None:
     tally["fault"] += 1
     source = tmp_path / "guide.md"
     source.write_text(GUIDE)

@@ -24,6 +24,7 @@ def _write(content: bytes | str, name: str = "guide.txt") -> Callable[[Path], Pa
         path = folder / name
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         return path
+
     return make
 
 
@@ -68,9 +69,30 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("emoji", _write("Staying well 💪\n\nDrink water 💧 and rest 😴 often.\n"), "ok"),
     ("right-to-left", _write("العناية بالنفس\n\nاسترح كثيرا. Rest often.\n"), "ok"),
     ("combining", _write("Cafe\u0301 guide\n\nZ\u0351\u0352a\u0353lgo text is still read.\n"), "ok"),
-    ("markdown-raw-html", _write("# Guide\n\n## Part\n\n<div><script>alert(1)</script><p>Kept words.</p></div>\n\nMore <b>bold</b> words.\n", "guide.md"), "ok"),
-    ("html-scripts-iframes-forms", _write("<html><body><main><h1>T</h1><h2>Part</h2><p>Real text.</p><script>alert(1)</script><iframe src='x'></iframe><form><p>Your email</p><input></form></main></body></html>", "guide.html"), "ok"),
-    ("hostile-title", _write(f"# {HOSTILE_TITLE}\n\n## A <b>part</b> & more\n\nText with ]]> and --> and a verylongword{'x' * 300}.\n", "guide.md"), "ok"),
+    (
+        "markdown-raw-html",
+        _write(
+            "# Guide\n\n## Part\n\n<div><script>alert(1)</script><p>Kept words.</p></div>\n\nMore <b>bold</b> words.\n",
+            "guide.md",
+        ),
+        "ok",
+    ),
+    (
+        "html-scripts-iframes-forms",
+        _write(
+            "<html><body><main><h1>T</h1><h2>Part</h2><p>Real text.</p><script>alert(1)</script><iframe src='x'></iframe><form><p>Your email</p><input></form></main></body></html>",
+            "guide.html",
+        ),
+        "ok",
+    ),
+    (
+        "hostile-title",
+        _write(
+            f"# {HOSTILE_TITLE}\n\n## A <b>part</b> & more\n\nText with ]]> and --> and a verylongword{'x' * 300}.\n",
+            "guide.md",
+        ),
+        "ok",
+    ),
     ("only-debris", _write("a lightbulb icon\n\nShare this page\n\nPrint\n"), r"no text"),
     ("missing-file", lambda folder: folder / "nope.txt", r"no file"),
     ("directory", lambda folder: folder, r"folder"),
@@ -88,9 +110,13 @@ def _check_build(out: Path) -> None:
         assert chapter["duration"] > 0.5 and (out / chapter["audio"]).stat().st_size == chapter["bytes"]
         vtt = (out / chapter["files"]["vtt"]).read_text(encoding="utf-8")
         assert vtt.startswith("WEBVTT") and "<script" not in vtt and "-->" not in vtt.replace(" --> ", "")
-        ET.fromstring((out / chapter["files"]["html"]).read_text(encoding="utf-8").split("\n", 1)[1]
-                      .replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>")
-                      .replace('initial-scale=1">', 'initial-scale=1"/>'))
+        ET.fromstring(
+            (out / chapter["files"]["html"])
+            .read_text(encoding="utf-8")
+            .split("\n", 1)[1]
+            .replace('<meta charset="utf-8">', '<meta charset="utf-8"/>')
+            .replace('initial-scale=1">', 'initial-scale=1"/>')
+        )
     root = ET.fromstring((out / "feed.xml").read_bytes())
     assert root.find("channel") is not None
     assert not feedparser.parse((out / "feed.xml").read_bytes()).bozo
@@ -123,8 +149,9 @@ def test_hostile_title_is_escaped_everywhere(tmp_path: Path, tally: Counter[str]
     tally["input"] += 1
     source = _write("Guide\n\nPart & parcel ]]>\n\nSome <i>text</i> here ]]> and more.\n")(tmp_path)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1",
-                                 "--title", HOSTILE_TITLE])
+    result = runner.invoke(
+        app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1", "--title", HOSTILE_TITLE]
+    )
     assert result.exit_code == 0, result.output
     # The title reaches the feed as text, exactly, and never as markup.
     title = ET.fromstring((out / "feed.xml").read_bytes()).findtext("channel/title")

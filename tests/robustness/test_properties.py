@@ -17,10 +17,26 @@ from audioguide.reader import decode_source, parse
 from audioguide.script import make_script
 
 LINE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
-PAGE = st.lists(st.one_of(LINE, st.sampled_from([
-    "", "# Title", "## Part & <b>bold</b>", "What can I do?", "Physiotherapy: exercise helps a lot here.",
-    "a lightbulb icon", "<script>alert(1)</script>", "]]>", "e.g. 5-10 mg at 9am", "- a list item",
-])), max_size=25).map("\n".join)
+PAGE = st.lists(
+    st.one_of(
+        LINE,
+        st.sampled_from(
+            [
+                "",
+                "# Title",
+                "## Part & <b>bold</b>",
+                "What can I do?",
+                "Physiotherapy: exercise helps a lot here.",
+                "a lightbulb icon",
+                "<script>alert(1)</script>",
+                "]]>",
+                "e.g. 5-10 mg at 9am",
+                "- a list item",
+            ]
+        ),
+    ),
+    max_size=25,
+).map("\n".join)
 
 
 @settings(max_examples=150)
@@ -58,21 +74,47 @@ def test_transcripts_and_feed_stay_well_formed(page: str) -> None:
     episodes = []
     for chapter in script.chapters:
         timings = [Timing(i * 2.0, i * 2.0 + 1.5) for i in range(len(chapter.utterances))]
-        built = BuiltChapter(script=chapter, audio=f"audio/{chapter.slug}.mp3", duration=len(timings) * 2.0,
-                             bytes=1, sha256="0", timings=timings, guid=chapter.slug, pub_date="Mon, 01 Jan 2024 00:00:00 +0000")
+        built = BuiltChapter(
+            script=chapter,
+            audio=f"audio/{chapter.slug}.mp3",
+            duration=len(timings) * 2.0,
+            bytes=1,
+            sha256="0",
+            timings=timings,
+            guid=chapter.slug,
+            pub_date="Mon, 01 Jan 2024 00:00:00 +0000",
+        )
         vtt = transcripts.webvtt(built)
         cue_lines = [line for line in vtt.split("\n\n")[1:] if line]
         assert len(cue_lines) == len(timings)
         for cue in cue_lines:
             assert cue.count(" --> ") == 1
         body = transcripts.html_transcript(built, script.title, "en")
-        ET.fromstring(body.split("\n", 1)[1].replace('<meta charset="utf-8">', "").replace(
-            '<meta name="viewport" content="width=device-width, initial-scale=1">', ""))
-        episodes.append(feed.Episode(title=chapter.title, description=chapter.summary, guid=chapter.slug,
-                                     pub_date=built.pub_date, media=feed.Media(built.audio, 1, built.duration),
-                                     chapter_marks=tuple((s, t) for t, s in transcripts.subsection_starts(built))))
-    podcast = feed.Podcast(title=script.title, description="d", language="en", author="a", link="index.html",
-                           image_url="cover.png", guid="g", episodes=episodes)
+        ET.fromstring(
+            body.split("\n", 1)[1]
+            .replace('<meta charset="utf-8">', "")
+            .replace('<meta name="viewport" content="width=device-width, initial-scale=1">', "")
+        )
+        episodes.append(
+            feed.Episode(
+                title=chapter.title,
+                description=chapter.summary,
+                guid=chapter.slug,
+                pub_date=built.pub_date,
+                media=feed.Media(built.audio, 1, built.duration),
+                chapter_marks=tuple((s, t) for t, s in transcripts.subsection_starts(built)),
+            )
+        )
+    podcast = feed.Podcast(
+        title=script.title,
+        description="d",
+        language="en",
+        author="a",
+        link="index.html",
+        image_url="cover.png",
+        guid="g",
+        episodes=episodes,
+    )
     xml = feed.render(podcast)
     root = ET.fromstring(xml)
     assert [i.findtext("title") for i in root.iter("item")] == [feed.xml_safe(c.title) for c in script.chapters]
@@ -82,8 +124,14 @@ def test_transcripts_and_feed_stay_well_formed(page: str) -> None:
 def test_cue_text_cannot_end_a_cue_early(tmp_path: Path) -> None:
     script = make_script(parse("Guide\n\nPart\n\nFirst --> second.\n\nThird & <b>fourth</b>.\n", "text"))
     chapter = script.chapters[-1]
-    built = BuiltChapter(script=chapter, audio="a.mp3", duration=9, bytes=1, sha256="0",
-                         timings=[Timing(i, i + 0.5) for i in range(len(chapter.utterances))])
+    built = BuiltChapter(
+        script=chapter,
+        audio="a.mp3",
+        duration=9,
+        bytes=1,
+        sha256="0",
+        timings=[Timing(i, i + 0.5) for i in range(len(chapter.utterances))],
+    )
     vtt = transcripts.webvtt(built)
     assert vtt.count(" --> ") == len(chapter.utterances)
     assert "&lt;b&gt;" in vtt or "<b>" not in vtt

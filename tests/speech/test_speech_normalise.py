@@ -176,9 +176,7 @@ PUNCTUATION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION
-)
+@pytest.mark.parametrize(("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION)
 def test_to_speech(before: str, after: str) -> None:
     assert to_speech(before, NO_LEXICON) == after
 
@@ -192,8 +190,7 @@ def test_seed_sticks_etc_sentence() -> None:
 
 def test_seed_ots_gps_sentence() -> None:
     sentence = (
-        "Hospital doctors and GPs can make referrals to OTs, or people can refer themselves, "
-        "through Social Services."
+        "Hospital doctors and GPs can make referrals to OTs, or people can refer themselves, through Social Services."
     )
     spoken = to_speech(sentence, NO_LEXICON)
     assert "G P's" in spoken and "O T's" in spoken
