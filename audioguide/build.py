@@ -38,7 +38,7 @@ from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, content_named, write_atomic
 from .model import BuiltChapter, ChapterScript, Document, GuideScript
 from .publish import cover, feed, transcripts
-from .reader import parse, read_source, strip_controls
+from .reader import parse, read_document, strip_controls
 from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache, default_cache_dir
@@ -62,8 +62,8 @@ _LANG3 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl":
 class BuildOptions:
     """What to build and how."""
 
-    source: Path | None = None
-    """The guide to read; ``None`` builds the bundled example guide."""
+    source: Path | str | None = None
+    """The guide to read (a file or a web address); ``None`` builds the bundled example guide."""
     out: Path | None = None
     """The output folder; ``None`` means ``output/<guide-slug>``."""
     engine: str = "pyttsx3"
@@ -173,29 +173,29 @@ def example_guide_path() -> Path:
     return Path(str(resources.files("audioguide") / "data" / "example-guide.md"))
 
 
-def load_document(source: Path | None, max_words: int | None = None) -> Document:
-    """Read ``source`` (or the bundled example guide); refuse texts longer than ``max_words``."""
+def load_document(source: Path | str | None, max_words: int | None = None) -> Document:
+    """Read ``source`` (a file, a web address, or the bundled example guide); refuse texts longer than ``max_words``."""
     if source is None:
         path = example_guide_path()
         return parse(path.read_text(encoding="utf-8"), "markdown", name=path.name)
-    text, fmt = read_source(source)
+    document = read_document(source)
     if max_words is not None:
-        words = len(text.split())
+        words = sum(len(str(b).split()) for s in document.sections for b in s.paragraphs)
         if words > max_words:
             raise InputError(
                 f"{Path(source).name} has about {words:,} words, some {words / 165 / 60:.0f} hours of speech; "
                 f"audioguide builds guides of up to {max_words:,} words. Split it into several guides."
             )
-    return parse(text, fmt, name=Path(source).name)
+    return document
 
 
-def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
+def load_script(options: BuildOptions, remember: bool = False, document: Document | None = None) -> GuideScript:
     """Read the source and make its speech script.
 
     With ``remember``, the speech text of each sentence is kept in the cache and reused next time for
     the same guide, engine, lexicon and rules: a rebuild after an edit works out only the new sentences.
     """
-    document = load_document(options.source, MAX_WORDS)
+    document = document or load_document(options.source, MAX_WORDS)
     if options.title or options.language:
         title = " ".join(strip_controls(options.title).split()) if options.title else None
         document = replace(document, title=title or document.title, language=options.language or document.language)
@@ -259,7 +259,10 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     """
     started = time.monotonic()
     warnings: list[str] = []
-    script = load_script(options, remember=True)
+    document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
+    author = options.author if options.author != "audioguide" else document.author or options.author
+    options = replace(options, author=author, description=options.description or document.description)
+    script = load_script(options, remember=True, document=document)
     out = Path(options.out) if options.out else Path("output") / script.slug
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
@@ -286,7 +289,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             raise
         warnings.append(f"{exc} Built with the {fallback} engine instead.")
         options = replace(options, engine=fallback, voice=None)
-        script = load_script(options, remember=True)
+        script = load_script(options, remember=True, document=document)
         engine = get_engine(options.engine, options.voice, options.rate, script.language)
         paths = _synthesise(engine, script, options, progress)
 

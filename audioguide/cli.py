@@ -88,12 +88,24 @@ def main_callback(
 
 
 SourceArg = Annotated[
-    Optional[Path],
+    Optional[str],
     typer.Argument(
-        help="The guide to read: a .txt, .md or .html file. Leave it out for the bundled example guide.",
+        help=(
+            "The guide to read: a PDF, Word (.docx), EPUB, HTML, Markdown or text file, or a web address "
+            "(https://...). Leave it out for the bundled example guide."
+        ),
         show_default=False,
     ),
 ]
+
+
+def _source(source: Optional[str]) -> Path | str | None:
+    """A web address stays as written; anything else is a file path."""
+    from .reader import is_url
+
+    if source is None or is_url(source):
+        return source
+    return Path(source)
 
 
 def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
@@ -233,7 +245,8 @@ def build(
     from .config import find_config, load_config
 
     with _friendly_errors():
-        found = find_config(source, config)
+        where = _source(source)
+        found = find_config(where if isinstance(where, Path) else None, config)
         settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
@@ -260,7 +273,7 @@ def build(
             settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
         if "formats" in settings:
             settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=source, out=out, cache_dir=cache_dir, **settings)
+        options = BuildOptions(source=where, out=out, cache_dir=cache_dir, **settings)
         update, stop = _progress()
         try:
             result = run_build(options, progress=update)
@@ -288,26 +301,29 @@ def sections(
     from .speech import split_sentences
 
     with _friendly_errors():
-        document = load_document(source)
+        document = load_document(_source(source))
         slugs = unique_slugs([s.title for s in document.sections])
         rows = [
             {
                 "title": s.title,
                 "level": s.level,
                 "slug": slug,
-                "words": sum(len(p.split()) for p in s.paragraphs),
-                "sentences": sum(len(split_sentences(p)) for p in s.paragraphs),
+                "words": sum(len(_block_text(p).split()) for p in s.paragraphs),
+                "sentences": sum(len(split_sentences(p)) if isinstance(p, str) else len(p.rows) for p in s.paragraphs),
             }
             for s, slug in zip(document.sections, slugs, strict=True)
         ]
         if as_json:
             payload = {
                 "title": document.title,
+                "language": document.language,
+                "reader": document.reader,
                 "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows],
             }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         typer.echo(document.title or "(untitled guide)")
+        typer.echo(f"  (read by the {document.reader or 'markdown'} reader; language {document.language})")
         chapter = 0
         for row in rows:
             if row["level"] <= 1:
@@ -315,6 +331,15 @@ def sections(
                 typer.echo(f"  {chapter}. {row['title']}  ({row['words']} words)")
             else:
                 typer.echo(f"       - {row['title']}  ({row['words']} words)")
+
+
+def _block_text(block: object) -> str:
+    """The words of a paragraph or a table."""
+    from .model import Table
+
+    if isinstance(block, Table):
+        return " ".join([block.caption, *block.header, *(c for row in block.rows for c in row)])
+    return str(block)
 
 
 @app.command()
@@ -333,7 +358,7 @@ def script(
 
     with _friendly_errors():
         guide = load_script(
-            BuildOptions(source=source, engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
+            BuildOptions(source=_source(source), engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
         )
         if as_json:
             payload = {

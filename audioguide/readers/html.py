@@ -1,0 +1,384 @@
+"""Web pages: the page's main content, with its headings, lists and tables; menus, cookie notices,
+donate and share boxes, related links and footers left out.
+
+Two opinions decide what the main content is. The project's own rules drop page furniture by element
+(``nav``, ``header``, ``footer``, ``aside``, dialogs, hidden parts), by ARIA role and by the names sites
+give furniture in ``class``/``id`` (cookie, breadcrumb, sidebar, donate, share, related, newsletter...),
+and keep the structure: heading levels, list items, tables, text sitting loose in ``div`` soup.
+trafilatura, a maintained main-content extractor, then votes on each paragraph: a paragraph the
+extractor left out of the main text is dropped too. Either alone lets furniture through on div-soup
+pages (see tests/test_readers_html.py for the measurement); together they let none through on the
+project's fixtures.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Document
+from ..speech import is_debris_line
+from .base import (
+    Event,
+    Reader,
+    assemble,
+    capitalise,
+    decode_source,
+    has_package,
+    is_consent_button,
+    is_consent_text,
+    make_table,
+    tidy,
+)
+
+_DROP_TAGS = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "script",
+    "style",
+    "form",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "object",
+    "embed",
+    "canvas",
+    "dialog",
+    "menu",
+)
+_DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu"}
+_FURNITURE_NAME = re.compile(
+    r"(?:^|[-_\s])(?:cookies?|consent|gdpr|cmp|nav|navbar|navigation|menu|megamenu|breadcrumbs?|crumbs|sidebar|"
+    r"side-?bar|site-?footer|footer|site-?header|masthead|donate|donation|donations|appeal|share|sharing|"
+    r"social|socials|related|see-?also|more-?links|newsletter|signup|sign-?up|subscribe|promo|advert|adverts|"
+    r"ads|skip|skip-?link|feedback|rating|was-?this-?helpful|toolbar|pagination|comments?|popup|modal|"
+    r"overlay|tags|print|download-?box)(?:$|[-_\s])",
+    re.I,
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LEAVES = ("p", "li", "blockquote", "dd", "dt", "figcaption", "pre", "caption", "summary", "address")
+_INLINE = {
+    "a",
+    "span",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "small",
+    "abbr",
+    "sup",
+    "sub",
+    "code",
+    "mark",
+    "time",
+    "q",
+    "cite",
+    "font",
+    "label",
+    "bdi",
+    "bdo",
+    "data",
+    "dfn",
+    "kbd",
+    "s",
+    "samp",
+    "var",
+    "wbr",
+    "ins",
+    "del",
+    "img",
+    "picture",
+}
+_BLOCKISH = (*_HEADINGS, *_LEAVES, "div", "section", "article", "main", "ul", "ol", "dl", "table", "br", "hr")
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def html_language(tag: str | None) -> str | None:
+    """A BCP 47 tag from an HTML ``lang`` value ("en_GB" -> "en-GB"), or None when it is not one."""
+    if not tag:
+        return None
+    tag = tag.strip().replace("_", "-").split(",")[0].strip()
+    if not _LANG_TAG.match(tag):
+        return None
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
+    return "-".join(out)
+
+
+@dataclass
+class Page:
+    """What was read from one HTML page."""
+
+    title: str | None
+    events: list[Event]
+    language: str | None = None
+    description: str | None = None
+    author: str | None = None
+    extractor_used: bool = False
+    dropped: list[str] = field(default_factory=list)
+    """Paragraphs the main-content vote removed (for measuring)."""
+
+
+class HtmlReader(Reader):
+    """Web pages (HTML, XHTML)."""
+
+    name = "html"
+    summary = "web pages"
+
+    def read(self, data: bytes, name: str, charset: str | None = None) -> Document:
+        text = decode_source(data, name, charset or _meta_charset(data))
+        return parse_html(text, name)
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", data[:4096], re.I)
+    return match.group(1).decode("ascii") if match else None
+
+
+def parse_html(text: str, name: str, extractor: bool = True) -> Document:
+    """Read an HTML page's main content (``extractor``: let trafilatura vote on the paragraphs)."""
+    page = read_page(text, extractor=extractor)
+    return assemble(
+        page.title,
+        page.events,
+        name=name,
+        reader="html",
+        language=page.language,
+        author=page.author,
+        description=page.description,
+    )
+
+
+def html_events(text: str, fragment: bool = False) -> tuple[str | None, list[Event]]:
+    """Title and events of an HTML page or fragment by the project's own rules only."""
+    page = read_page(text, extractor=False)
+    return (None if fragment else page.title), page.events
+
+
+def _soup(text: str) -> Any:
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(text, "html.parser")
+
+
+def _meta(soup: Any, *keys: str) -> str | None:
+    for key in keys:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+        if tag is not None and isinstance(tag.get("content"), str) and tag["content"].strip():
+            return tidy(tag["content"])
+    return None
+
+
+def _strip_site_name(title: str) -> str:
+    """ "Equipment for MND | Care Alliance" -> "Equipment for MND"."""
+    parts = [p.strip() for p in re.split(r"\s+[|–—·]\s+|\s+-\s+", title) if p.strip()]
+    return parts[0] if len(parts) > 1 else title
+
+
+def read_page(text: str, extractor: bool = True) -> Page:
+    """Read ``text`` (a page or a fragment) into a :class:`Page`."""
+    soup = _soup(text)
+    for tag in soup.find_all(["script", "style", "template", "noscript"]):
+        tag.decompose()
+    html_tag = soup.find("html")
+    language = html_language(html_tag.get("lang") or html_tag.get("xml:lang")) if html_tag else None
+    language = language or html_language(_meta(soup, "og:locale", "language", "content-language"))
+    if language is None:
+        tag = soup.find("meta", attrs={"http-equiv": re.compile("content-language", re.I)})
+        language = html_language(tag.get("content")) if tag else None
+    h1s = [h for h in soup.find_all("h1") if not h.find_parent(["nav", "footer", "aside", "form", "dialog"])]
+    title: str | None = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 else None
+    if not title:
+        title = _meta(soup, "og:title")
+    if not title and soup.title and soup.title.string:
+        title = _strip_site_name(tidy(soup.title.string)) or None
+    description = _meta(soup, "description", "og:description")
+    author = _meta(soup, "author", "article:author")
+
+    _drop_furniture(soup)
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    events: list[Event] = []
+    _walk(root, events)
+    heading_levels = sorted(
+        {e.level for e in events if e.kind == "heading" and e.level > 1} | ({1} if len(h1s) > 1 else set())
+    )
+    ranked: list[Event] = []
+    for event in events:
+        if event.kind == "heading":
+            if event.level == 1 and len(h1s) == 1 and tidy(event.text) == title:
+                continue  # the page title
+            level = heading_levels.index(event.level) + 1 if event.level in heading_levels else 1
+            ranked.append(Event("heading", event.text, level))
+        else:
+            ranked.append(event)
+    page = Page(title=title, events=ranked, language=language, description=description, author=author)
+    if extractor and has_package("trafilatura"):
+        _vote(text, page)
+    return page
+
+
+def _drop_furniture(soup: Any) -> None:
+    body = soup.body or soup
+    total = len(body.get_text(" ").split()) or 1
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if getattr(tag, "decomposed", False):
+            continue
+        attrs = getattr(tag, "attrs", None)
+        if not attrs or tag.name in ("html", "body", "main", "article"):
+            continue
+        role = str(attrs.get("role", "")).lower()
+        hidden = "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
+        style = str(attrs.get("style", "")).replace(" ", "").lower()
+        hidden = hidden or "display:none" in style or "visibility:hidden" in style
+        names = " ".join([*(attrs.get("class") or []), str(attrs.get("id", ""))])
+        furniture = role in _DROP_ROLES or attrs.get("aria-modal") == "true" or bool(_FURNITURE_NAME.search(names))
+        if not (hidden or furniture):
+            continue
+        if furniture and not hidden and (tag.find(["main", "article"]) or _share(tag, total) > 0.5):
+            continue  # a wrapper around the content that happens to carry such a name
+        tag.decompose()
+    for tag in soup.find_all(["div", "section", "p", "span", "ul"]):
+        if getattr(tag, "attrs", None) is None:
+            continue
+        words = tag.get_text(" ")
+        if is_consent_text(words) and _share(tag, total) < 0.3:
+            tag.decompose()
+
+
+def _share(tag: Any, total: int) -> float:
+    return len(tag.get_text(" ").split()) / total
+
+
+def _walk(element: Any, events: list[Event], in_item: bool = False) -> None:
+    """Events for ``element``'s children in order: text loose in containers becomes a paragraph."""
+    from bs4.element import Comment, NavigableString, Tag
+
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = tidy(" ".join(buffer))
+        buffer.clear()
+        if text and not is_consent_button(text):
+            events.append(Event("para", capitalise(text) if in_item else text))
+
+    for child in element.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            buffer.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name == "table":
+            flush()
+            events.append(Event("table", table=_table(child)))
+        elif name in _HEADINGS:
+            flush()
+            events.append(Event("heading", tidy(child.get_text(" ")), int(name[1])))
+        elif name == "br":
+            buffer.append(" ")
+            if child.next_sibling is not None and getattr(child.next_sibling, "name", None) == "br":
+                flush()
+        elif name in _LEAVES or name in _INLINE:
+            if child.find(_BLOCKISH):
+                flush()
+                _walk(child, events, in_item=in_item or name == "li")
+                flush()
+            elif name in _INLINE:
+                buffer.append(child.get_text(" "))
+            else:
+                flush()
+                text = tidy(child.get_text(" "))
+                if text:
+                    events.append(Event("para", capitalise(text) if name == "li" or in_item else text))
+        else:
+            flush()
+            _walk(child, events, in_item=in_item)
+            flush()
+    flush()
+
+
+def _table(element: Any) -> Any:
+    rows: list[list[str]] = []
+    header = False
+    for row in element.find_all("tr"):
+        if row.find_parent("table") is not element:
+            continue
+        cells = row.find_all(["th", "td"], recursive=False)
+        if not rows and cells and all(c.name == "th" for c in cells):
+            header = True
+        rows.append([tidy(c.get_text(" ")) for c in cells])
+    caption = element.find("caption")
+    return make_table(rows, caption.get_text(" ") if caption else "", header=header)
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _vote(text: str, page: Page) -> None:
+    """Drop the paragraphs and tables trafilatura does not count as the page's main content."""
+    import trafilatura
+
+    try:
+        main = trafilatura.extract(
+            text,
+            output_format="txt",
+            include_tables=True,
+            include_comments=False,
+            include_links=False,
+            include_images=False,
+            favor_recall=True,
+            deduplicate=False,
+        )
+    except Exception:  # noqa: BLE001 - the extractor's own failure must not lose the page
+        return
+    if not main:
+        return
+    kept_text = _fold(main)
+    ours = [e for e in page.events if e.kind == "para"]
+    ours_words = sum(len(e.text.split()) for e in ours) or 1
+    if len(main.split()) < 0.25 * ours_words:
+        return  # it found far less than the page has: trust the structure rules alone
+    out: list[Event] = []
+    for event in page.events:
+        if event.kind == "para" and _fold(event.text) not in kept_text and not _mostly_in(event.text, kept_text):
+            page.dropped.append(event.text)
+            continue
+        if event.kind == "table" and event.table is not None:
+            cells = [c for r in event.table.rows for c in r if c]
+            if cells and not any(_fold(c) in kept_text for c in cells):
+                page.dropped.append(" | ".join(cells))
+                continue
+        out.append(event)
+    page.events = out
+    page.extractor_used = True
+
+
+def _mostly_in(text: str, kept_text: str) -> bool:
+    """True when most of ``text``'s sentences are in the extractor's text (it may trim a paragraph's ends)."""
+    pieces = [_fold(p) for p in re.split(r"(?<=[.!?])\s+", text) if len(_fold(p)) > 12]
+    return bool(pieces) and sum(p in kept_text for p in pieces) / len(pieces) >= 0.6
+
+
+def is_debris_paragraph(text: str) -> bool:
+    """Furniture that reached the text anyway (used by tests measuring the rules)."""
+    return is_debris_line(text) or is_consent_text(text)
