@@ -41,8 +41,8 @@ class DocxReader(Reader):
         return _read(document, name)
 
 
-def _paragraph_parts(paragraph: Any) -> tuple[str, str, bool, bool]:
-    """Text, style name, whether it is all bold, whether it is a list item."""
+def _paragraph_parts(paragraph: Any) -> tuple[str, str, bool, bool, float]:
+    """Text, style name, whether it is all bold, whether it is a list item, its largest font size (points)."""
     text = tidy(paragraph.text)
     style = paragraph.style.name if paragraph.style is not None else ""
     runs = [r for r in paragraph.runs if r.text.strip()]
@@ -51,7 +51,8 @@ def _paragraph_parts(paragraph: Any) -> tuple[str, str, bool, bool]:
         bold = all(r.bold is not False for r in runs)
     numbered = paragraph._p.find(f"{_W}pPr/{_W}numPr") is not None
     listed = numbered or style.lower().startswith("list")
-    return text, style, bold, listed
+    sizes = [r.font.size.pt for r in runs if r.font.size is not None]
+    return text, style, bold, listed, max(sizes) if sizes else 0.0
 
 
 def _read(document: Any, name: str) -> Document:
@@ -76,7 +77,7 @@ def _read(document: Any, name: str) -> Document:
             if table is not None:
                 events.append(Event("table", table=table))
             continue
-        text, style, bold, listed = _paragraph_parts(item)
+        text, style, bold, listed, size = _paragraph_parts(item)
         if not text:
             continue
         match = _HEADING_STYLE.match(style)
@@ -87,7 +88,7 @@ def _read(document: Any, name: str) -> Document:
         elif listed:
             events.append(Event("para", capitalise(text)))
         elif not styled and bold and len(text.split()) <= 12 and not text.endswith((".", ",", ";")):
-            events.append(Event("heading", text, 1))
+            events.append(Event("heading", text, -round(size)))  # larger first: ranked below
         else:
             events.append(Event("para", text))
     levels = sorted({e.level for e in events if e.kind == "heading"})

@@ -82,7 +82,7 @@ def _read(book: zipfile.ZipFile, name: str) -> Document:
         if "nav" in (item.get("properties") or "").split():
             continue  # the table of contents: its headings are the chapters themselves
         text = decode_source(_member(book, path), posixpath.basename(path))
-        _, found = html_events(text)
+        _, found = html_events(text, h1_is_title=False)
         label = labels.get(path)
         if label and not any(e.kind == "heading" for e in found):
             found.insert(0, Event("heading", label, 1))

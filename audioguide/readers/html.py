@@ -161,9 +161,9 @@ def parse_html(text: str, name: str, extractor: bool = True) -> Document:
     )
 
 
-def html_events(text: str, fragment: bool = False) -> tuple[str | None, list[Event]]:
+def html_events(text: str, fragment: bool = False, h1_is_title: bool = True) -> tuple[str | None, list[Event]]:
     """Title and events of an HTML page or fragment by the project's own rules only."""
-    page = read_page(text, extractor=False)
+    page = read_page(text, extractor=False, h1_is_title=h1_is_title)
     return (None if fragment else page.title), page.events
 
 
@@ -190,8 +190,9 @@ def _strip_site_name(title: str) -> str:
     return parts[0] if len(parts) > 1 else title
 
 
-def read_page(text: str, extractor: bool = True) -> Page:
-    """Read ``text`` (a page or a fragment) into a :class:`Page`."""
+def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Page:
+    """Read ``text`` (a page or a fragment) into a :class:`Page`; a lone ``h1`` is the page's title unless
+    ``h1_is_title`` is False (a book's chapter file, whose h1 is the chapter's heading)."""
     soup = _soup(text)
     for tag in soup.find_all(["script", "style", "template", "noscript"]):
         tag.decompose()
@@ -202,7 +203,7 @@ def read_page(text: str, extractor: bool = True) -> Page:
         tag = soup.find("meta", attrs={"http-equiv": re.compile("content-language", re.I)})
         language = html_language(tag.get("content")) if tag else None
     h1s = [h for h in soup.find_all("h1") if not h.find_parent(["nav", "footer", "aside", "form", "dialog"])]
-    title: str | None = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 else None
+    title: str | None = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 and h1_is_title else None
     if not title:
         title = _meta(soup, "og:title")
     if not title and soup.title and soup.title.string:
@@ -214,13 +215,12 @@ def read_page(text: str, extractor: bool = True) -> Page:
     root = soup.find("main") or soup.find("article") or soup.body or soup
     events: list[Event] = []
     _walk(root, events)
-    heading_levels = sorted(
-        {e.level for e in events if e.kind == "heading" and e.level > 1} | ({1} if len(h1s) > 1 else set())
-    )
+    lone_title = len(h1s) == 1 and h1_is_title
+    heading_levels = sorted({e.level for e in events if e.kind == "heading" and (e.level > 1 or not lone_title)})
     ranked: list[Event] = []
     for event in events:
         if event.kind == "heading":
-            if event.level == 1 and len(h1s) == 1 and tidy(event.text) == title:
+            if event.level == 1 and lone_title and tidy(event.text) == title:
                 continue  # the page title
             level = heading_levels.index(event.level) + 1 if event.level in heading_levels else 1
             ranked.append(Event("heading", event.text, level))

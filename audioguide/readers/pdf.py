@@ -23,7 +23,9 @@ MAX_PAGES = 400
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demibold", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.I)
-_BULLET = re.compile(r"^([•◦▪‣●○■□–-]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^([•◦▪‣●○■□–-]|\d{1,2}[.)]|\(cid:\d+\)|[\uf000-\uf0ff])\s*(?=\S)")
+_CID = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff]")
+"""Glyphs without a Unicode meaning (symbol-font bullets and dingbats)."""
 
 
 @dataclass
@@ -64,7 +66,7 @@ class PdfReader(Reader):
                 f"{name} is a damaged PDF file that cannot be read. Save it again as PDF, or as Word."
             ) from exc
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged files
-            if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            if _is_password(exc):
                 raise InputError(
                     f"{name} is protected with a password. Open it, save a copy without the password, and give that."
                 ) from exc
@@ -77,10 +79,29 @@ class PdfReader(Reader):
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a damaged page
+                if _is_password(exc):
+                    raise InputError(
+                        f"{name} is protected with a password. Open it, save a copy without the password, "
+                        "and give that."
+                    ) from exc
                 raise InputError(
                     f"{name} is a damaged PDF file that cannot be read ({type(exc).__name__}). "
                     "Save it again as PDF, or as Word."
                 ) from exc
+
+
+def _is_password(exc: BaseException) -> bool:
+    """True when pdfminer's error (or the one it wraps) is about a password or encryption."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if re.search(r"password|encrypt", f"{type(seen).__name__} {seen!r}", re.I):
+            return True
+        seen = (
+            seen.__cause__
+            or seen.__context__
+            or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
+        )
+    return False
 
 
 def _read(pdf: Any, name: str) -> Document:
@@ -168,9 +189,15 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
     if not words:
         return []
     tags = _tags(page)
-    gutter = _gutter(words, float(page.width))
+    height = float(page.height)
+    # Running headers and footers sit in the page's edges, across any columns: set them apart first.
+    margin = [w for w in words if w["bottom"] < height * 0.08 or w["top"] > height * 0.92]
+    words = [w for w in words if not (w["bottom"] < height * 0.08 or w["top"] > height * 0.92)]
+    top = [w for w in margin if w["top"] < height * 0.5]
+    bottom = [w for w in margin if w["top"] >= height * 0.5]
+    gutter = _gutter(words, float(page.width)) if words else None
     if gutter is None:
-        return _lines(words, number, tags)
+        return [*_lines(top, number, tags), *_lines(words, number, tags), *_lines(bottom, number, tags)]
     spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
@@ -178,10 +205,12 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
     above = [w for w in spanning if w["top"] <= columns_top]
     below = [w for w in spanning if w["top"] > columns_top]
     return [
+        *_lines(top, number, tags),
         *_lines(above, number, tags),
         *_lines(left, number, tags),
         *_lines(right, number, tags),
         *_lines(below, number, tags),
+        *_lines(bottom, number, tags),
     ]
 
 
@@ -275,6 +304,10 @@ def _drop_running(lines: list[_Line], heights: list[float]) -> list[_Line]:
         height = heights[line.page]
         return line.top < height * 0.12 or line.bottom > height * 0.88
 
+    sizes = Counter[float]()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    body_size = sizes.most_common(1)[0][0]
     seen: dict[str, set[int]] = {}
     for line in lines:
         if in_margin(line):
@@ -284,7 +317,14 @@ def _drop_running(lines: list[_Line], heights: list[float]) -> list[_Line]:
     return [
         line
         for line in lines
-        if not (in_margin(line) and (_pattern(line.text) in running or _PAGE_NUMBER.match(line.text.strip())))
+        if not (
+            in_margin(line)
+            and (
+                _pattern(line.text) in running
+                or _PAGE_NUMBER.match(line.text.strip())
+                or line.size < body_size * 0.9  # small print in the margin: a running header or footer
+            )
+        )
     ]
 
 
@@ -295,16 +335,30 @@ def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, li
     body_size = body.most_common(1)[0][0]
     body_bold = sum(len(ln.text) for ln in lines if ln.bold) > sum(body.values()) / 2
     tagged = any(ln.tag for ln in lines)
+    gaps = Counter(
+        round(b.top - a.bottom, 0)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and abs(a.size - b.size) < 0.6 and 0 <= b.top - a.bottom < a.size * 2
+    )
+    spread = sorted(gaps.elements())
+    line_gap = spread[len(spread) // 5] if spread else body_size * 0.3  # most gaps are within paragraphs
 
     def heading_kind(line: _Line) -> float | None:
         """A rank key for a heading line (larger first), or None for body text."""
         text = line.text.strip()
-        if _BULLET.match(text) or len(text.split()) > 16 or text.endswith((".", ",", ";")) and len(text.split()) > 6:
+        if (
+            _BULLET.match(line.text)
+            or len(text.split()) > 16
+            or text.endswith((".", ",", ";"))
+            and len(text.split()) > 6
+        ):
             return None
         if tagged:
             return (10 - int(line.tag[1:] or 2)) if line.tag else None
-        if outline:
-            return None  # headings come from the bookmarks
+        if outline:  # headings come from the bookmarks; a large first line may still be the title
+            if _fold(text) in outline:
+                return 100.0 - outline[_fold(text)]
+            return line.size if line.page == 0 and line.size >= body_size * 1.3 else None
         if line.size >= body_size * 1.15:
             return line.size + (0.5 if line.bold else 0)
         if line.bold and not body_bold and line.size >= body_size * 0.95 and not text.endswith("."):
@@ -316,12 +370,9 @@ def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, li
     for line in lines:
         key = heading_kind(line)
         previous = blocks[-1] if blocks else None
-        gap_ok = (
-            previous is not None
-            and previous[2][-1].page == line.page
-            and 0 <= line.top - previous[2][-1].bottom < max(line.size, previous[2][-1].size) * 0.9
-        )
-        if previous and key is not None and previous[1] == key and gap_ok and len(previous[2]) < 3:
+        gap = line.top - previous[2][-1].bottom if previous and previous[2][-1].page == line.page else -1.0
+        gap_ok = 0 <= gap <= line_gap * 1.3 + 1
+        if previous and key is not None and previous[1] == key and 0 <= gap <= line.size * 0.6 and len(previous[2]) < 3:
             previous[2].append(line)
             continue
         same_para = (
@@ -339,12 +390,15 @@ def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, li
 
     ranks = sorted({k for kind, k, _ in blocks if kind == "heading" and k is not None}, reverse=True)
     title: str | None = None
-    if not outline and ranks and sum(1 for kind, k, _ in blocks if k == ranks[0]) == 1:
-        first = next(b for b in blocks if b[1] == ranks[0])
-        if first[2][0].page == 0:
+    headings = [b for b in blocks if b[0] == "heading"]
+    if headings:
+        largest = max(b[2][0].size for b in headings)
+        first = next(b for b in headings if b[2][0].size == largest)
+        unique = sum(1 for b in headings if b[2][0].size == largest) == 1
+        if unique and first[2][0].page == 0 and largest >= body_size * 1.2:
             title = _join([ln.text for ln in first[2]])
             blocks.remove(first)
-            ranks = ranks[1:]
+            ranks = [k for k in ranks if any(b[1] == k for b in blocks)]
     events: list[Event] = []
     for kind, key, block_lines in blocks:
         text = _join([ln.text for ln in block_lines])
@@ -354,9 +408,9 @@ def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, li
         if kind == "heading" and key is not None:
             events.append(Event("heading", text, ranks.index(key) + 1))
         elif _BULLET.match(text):
-            events.append(Event("para", capitalise(_BULLET.sub("", text))))
+            events.append(Event("para", capitalise(_CID.sub("", _BULLET.sub("", text, count=1)))))
         else:
-            events.append(Event("para", text))
+            events.append(Event("para", _CID.sub("", text)))
     return title, events
 
 
