@@ -24,7 +24,7 @@ MAX_WORD_CHARS = 200
 """Longest run of letters without a space accepted in the text read aloud (the longest web address
 in real guidance is well under this)."""
 MAX_SENTENCE_WORDS = 400
-"""Longest paragraph without any sentence end accepted, in words."""
+"""Longest sentence accepted, in words (a run of text between full stops, colons or semicolons)."""
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Control characters (other than tab and newline), lone surrogates and non-characters."""
@@ -323,12 +323,15 @@ def check_lengths(document: Document, name: str) -> None:
                 texts.append(block)
         for text in texts:
             check_text(text, name)
-            words = text.split()
-            if len(words) > MAX_SENTENCE_WORDS and not re.search(r"[.!?;:…](\s|$)", text):
+            longest = max((len(piece.split()) for piece in _SENTENCE_END.split(text)), default=0)
+            if longest > MAX_SENTENCE_WORDS:
                 raise InputError(
-                    f"{name} has a passage of {len(words):,} words with no full stop (in '{section.title}'); "
-                    f"audioguide reads sentences of up to {MAX_SENTENCE_WORDS} words. Is this really the guide's text?"
+                    f"{name} has a sentence of {longest:,} words (in '{section.title[:60]}'); audioguide reads "
+                    f"sentences of up to {MAX_SENTENCE_WORDS} words. Add full stops, or check it is the guide's text."
                 )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+")
 
 
 def suffix_of(name: str) -> str:

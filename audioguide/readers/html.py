@@ -336,8 +336,13 @@ def _fold(text: str) -> str:
 
 def _vote(text: str, page: Page) -> None:
     """Drop the paragraphs and tables trafilatura does not count as the page's main content."""
+    import logging
+
     import trafilatura
 
+    quiet = logging.getLogger("trafilatura")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # it logs its doubts about a page; the library never prints
     try:
         main = trafilatura.extract(
             text,
@@ -351,6 +356,8 @@ def _vote(text: str, page: Page) -> None:
         )
     except Exception:  # noqa: BLE001 - the extractor's own failure must not lose the page
         return
+    finally:
+        quiet.setLevel(level)
     if not main:
         return
     kept_text = _fold(main)
