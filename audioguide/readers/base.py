@@ -20,9 +20,9 @@ from ..speech import clean_paragraph, dedupe_paragraphs, is_debris_line
 
 MAX_SOURCE_BYTES = 25 * 1024 * 1024
 """Largest source read, in bytes (a file, or a page fetched from the web)."""
-MAX_WORD_CHARS = 200
-"""Longest run of letters without a space accepted in the text read aloud (the longest web address
-in real guidance is well under this)."""
+MAX_WORD_CHARS = 1000
+"""Longest run of characters without a space accepted in the text read aloud (long web addresses in
+real guidance are well under this; the speech rules spell out or drop what is not a word)."""
 MAX_SENTENCE_WORDS = 400
 """Longest sentence accepted, in words (a run of text between full stops, colons or semicolons)."""
 
