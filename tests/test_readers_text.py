@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audioguide.build import BuildOptions, load_document, load_script
+from audioguide.build import BuildOptions, load_script
 from audioguide.cli import app
 from audioguide.errors import InputError
 from audioguide.model import Table
@@ -177,8 +177,17 @@ def test_cli_sections_names_the_reader_and_refuses_odd_sources(tmp_path: Path) -
 
 
 def test_build_takes_author_and_description_from_the_document(tmp_path: Path) -> None:
-    """The lines in build() that fill unset options from the document (checked without making audio)."""
+    """Front matter fills the author and description the user did not give; a given option wins."""
+    import feedparser
+
+    from audioguide.build import build
+
     path = tmp_path / "guide.md"
     path.write_text("---\nauthor: Northfield Myositis Trust\ndescription: Pacing tips.\n---\n" + BODY, encoding="utf-8")
-    doc = load_document(path)
-    assert (doc.author, doc.description) == ("Northfield Myositis Trust", "Pacing tips.")
+    result = build(BuildOptions(source=path, out=tmp_path / "a", engine="fake"))
+    parsed = feedparser.parse(result.feed.read_bytes())
+    assert parsed.feed.author == "Northfield Myositis Trust"
+    assert parsed.feed.subtitle == "Pacing tips." or parsed.feed.summary == "Pacing tips."
+    result = build(BuildOptions(source=path, out=tmp_path / "b", engine="fake", author="Me", description="Mine."))
+    parsed = feedparser.parse(result.feed.read_bytes())
+    assert parsed.feed.author == "Me" and "Mine." in (parsed.feed.get("subtitle", ""), parsed.feed.get("summary", ""))
