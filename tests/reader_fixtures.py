@@ -303,3 +303,92 @@ def write(path: Path, data: bytes | str) -> Path:
         data = data.encode("utf-8")
     path.write_bytes(data)
     return path
+
+
+def platypus_leaflet() -> tuple[bytes, list[tuple[str, int]], list[str], list[str]]:
+    """A leaflet laid out by reportlab's document templates rather than by hand: sample-stylesheet
+    headings, a running header and footer drawn on every page, a bullet list, a table, several pages.
+
+    Returns the PDF, its expected outline, phrases that must survive and furniture that must not."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body, h1, h2 = styles["BodyText"], styles["Heading1"], styles["Heading2"]
+    story = [Paragraph("Looking after your voice", styles["Title"])]
+    outline = [("Introduction", 1)]
+    story.append(
+        Paragraph(
+            "Some muscle conditions affect the muscles used for speaking. Your voice may get quieter or tire "
+            "towards the end of the day. This leaflet suggests ways to make talking easier.",
+            body,
+        )
+    )
+    sections = [
+        (
+            "Why voices change",
+            1,
+            "Speaking uses the muscles of the chest, throat, lips and tongue. When they weaken, words can "
+            "sound slurred or soft, especially when you are tired.",
+        ),
+        (
+            "Everyday tips",
+            1,
+            "Small changes help most people. Face the person you are talking to and cut down background noise.",
+        ),
+        ("Pacing your talking", 2, "Plan important conversations for the time of day when you feel strongest."),
+        ("Drinks and posture", 2, "Sip water often. Sitting upright gives your breath more support."),
+        (
+            "Equipment that can help",
+            1,
+            "A small voice amplifier clips to your clothes and makes you louder without extra effort.",
+        ),
+        ("Who to ask", 1, "A speech and language therapist can assess your voice and suggest exercises."),
+    ]
+    for title, level, text in sections:
+        story.append(Paragraph(title, h1 if level == 1 else h2))
+        outline.append((title, level))
+        for n in range(5):
+            story.append(Paragraph(f"{text} Point {n + 1} of this part adds a little more detail to read.", body))
+        if title == "Everyday tips":
+            story.append(
+                ListFlowable(
+                    [
+                        ListItem(Paragraph(t, body))
+                        for t in ("rest your voice before a phone call", "use short sentences")
+                    ],
+                    bulletType="bullet",
+                )
+            )
+        if title == "Equipment that can help":
+            table = Table(
+                [
+                    ["Aid", "What it does"],
+                    ["Amplifier", "Makes your voice louder"],
+                    ["Text-to-speech app", "Speaks what you type"],
+                ]
+            )
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)]))
+            story.extend([Spacer(1, 6), table])
+
+    def furniture(canvas, doc) -> None:  # noqa: ANN001 - reportlab's callback
+        canvas.saveState()
+        canvas.setFont("Times-Italic", 8)
+        canvas.drawString(72, A4[1] - 36, "Westfield Voice Service: patient information")
+        canvas.drawRightString(A4[0] - 72, 30, f"{doc.page}")
+        canvas.drawString(72, 30, "Leaflet WVS-12, reviewed 2026")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title="Looking after your voice", author="Westfield Voice Service").build(
+        story, onFirstPage=furniture, onLaterPages=furniture
+    )
+    keep = [
+        "This leaflet suggests ways to make talking easier.",
+        "Rest your voice before a phone call",
+        "Sip water often.",
+    ]
+    drop = ["Westfield Voice Service: patient information", "Leaflet WVS-12"]
+    return out.getvalue(), outline, keep, drop

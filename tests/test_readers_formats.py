@@ -254,3 +254,20 @@ def test_detection_ignores_a_misleading_name(tmp_path: Path) -> None:
     data = guide_docx("Named wrongly", [Block("h1", "A chapter"), Block("p", "Its text.")])
     doc = read_bytes(data, "notes.txt")
     assert doc.reader == "docx" and doc.title == "Named wrongly"
+
+
+def test_a_leaflet_laid_out_by_document_templates() -> None:
+    """A leaflet made another way (reportlab's platypus: sample-stylesheet headings, the title in the
+    same font as chapters, a list, a table, furniture drawn on every page) gives its real outline."""
+    from reader_fixtures import platypus_leaflet
+
+    data, expected, keep, drop = platypus_leaflet()
+    doc = read_bytes(data, "voice.pdf")
+    assert (doc.title, doc.author) == ("Looking after your voice", "Westfield Voice Service")
+    assert outline(doc) == expected
+    text = words(doc)
+    for phrase in keep:
+        assert phrase in text
+    for furniture in drop:
+        assert furniture not in text
+    assert not any(line.strip().isdigit() for line in text.splitlines())  # page numbers

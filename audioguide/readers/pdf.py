@@ -134,6 +134,9 @@ def _read(pdf: Any, name: str) -> Document:
     meta_title = _meta_text(meta.get("Title"))
     if meta_title and not re.search(r"\.(docx?|pdf|indd|odt)$|^untitled|^microsoft word", meta_title, re.I):
         title = meta_title
+        first = next((e for e in events if e.kind != "para" or e.text.strip()), None)
+        if first is not None and first.kind == "heading" and _fold(first.text) == _fold(meta_title):
+            events.remove(first)  # the title set in the heading font: it is not a chapter
     return assemble(
         title,
         events,
