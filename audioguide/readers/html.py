@@ -100,6 +100,8 @@ _INLINE = {
     "picture",
 }
 _BLOCKISH = (*_HEADINGS, *_LEAVES, "div", "section", "article", "main", "ul", "ol", "dl", "table", "br", "hr")
+_CONSENT_WORD = re.compile(r"cookie|consent", re.I)
+_BLOCK_NAMES = frozenset(_BLOCKISH)
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -173,14 +175,29 @@ def _soup(text: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(text, "html.parser")
+        return BeautifulSoup(text, "lxml" if has_package("lxml") else "html.parser")
 
 
-def _meta(soup: Any, *keys: str) -> str | None:
+def _tags(soup: Any) -> dict[str, list[Any]]:
+    """Every element by name, in document order, from one walk of the tree (bs4's searches each walk it);
+    under "" all of them."""
+    from bs4.element import Tag
+
+    found: dict[str, list[Any]] = {"": []}
+    for element in soup.descendants:
+        if isinstance(element, Tag):
+            found.setdefault(element.name, []).append(element)
+            found[""].append(element)
+    return found
+
+
+def _meta(metas: list[Any], *keys: str) -> str | None:
     for key in keys:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
-        if tag is not None and isinstance(tag.get("content"), str) and tag["content"].strip():
-            return tidy(tag["content"])
+        for tag in metas:
+            if key in (tag.get("property"), tag.get("name")):
+                content = tag.get("content")
+                if isinstance(content, str) and content.strip():
+                    return tidy(content)
     return None
 
 
@@ -194,25 +211,30 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
     """Read ``text`` (a page or a fragment) into a :class:`Page`; a lone ``h1`` is the page's title unless
     ``h1_is_title`` is False (a book's chapter file, whose h1 is the chapter's heading)."""
     soup = _soup(text)
-    for tag in soup.find_all(["script", "style", "template", "noscript"]):
-        tag.decompose()
-    html_tag = soup.find("html")
+    tags = _tags(soup)
+    for name in ("script", "style", "template", "noscript"):
+        for tag in tags.pop(name, []):
+            tag.decompose()
+    metas = tags.get("meta", [])
+    html_tag = (tags.get("html") or [None])[0]
     language = html_language(html_tag.get("lang") or html_tag.get("xml:lang")) if html_tag else None
-    language = language or html_language(_meta(soup, "og:locale", "language", "content-language"))
+    language = language or html_language(_meta(metas, "og:locale", "language", "content-language"))
     if language is None:
-        tag = soup.find("meta", attrs={"http-equiv": re.compile("content-language", re.I)})
+        tag = next((m for m in metas if str(m.get("http-equiv", "")).lower() == "content-language"), None)
         language = html_language(tag.get("content")) if tag else None
-    h1s = [h for h in soup.find_all("h1") if not h.find_parent(["nav", "footer", "aside", "form", "dialog"])]
+    h1s = [h for h in tags.get("h1", []) if not h.find_parent(["nav", "footer", "aside", "form", "dialog"])]
     title: str | None = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 and h1_is_title else None
     if not title:
-        title = _meta(soup, "og:title")
-    if not title and soup.title and soup.title.string:
-        title = _strip_site_name(tidy(soup.title.string)) or None
-    description = _meta(soup, "description", "og:description")
-    author = _meta(soup, "author", "article:author")
+        title = _meta(metas, "og:title")
+    page_title = (tags.get("title") or [None])[0]
+    if not title and page_title is not None and page_title.string:
+        title = _strip_site_name(tidy(page_title.string)) or None
+    description = _meta(metas, "description", "og:description")
+    author = _meta(metas, "author", "article:author")
 
-    _drop_furniture(soup)
-    root = soup.find("main") or soup.find("article") or soup.body or soup
+    _drop_furniture(soup, tags)
+    main = [t for t in tags.get("main", []) + tags.get("article", []) if not getattr(t, "decomposed", False)]
+    root = next((t for t in main if t.name == "main"), None) or (main[0] if main else None) or soup.body or soup
     events: list[Event] = []
     _walk(root, events)
     lone_title = len(h1s) == 1 and h1_is_title
@@ -232,12 +254,15 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
     return page
 
 
-def _drop_furniture(soup: Any) -> None:
+def _drop_furniture(soup: Any, tags: dict[str, list[Any]]) -> None:
+    from bs4.element import NavigableString
+
     body = soup.body or soup
     total = len(body.get_text(" ").split()) or 1
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
+    for name in _DROP_TAGS:
+        for tag in tags.get(name, []):
+            tag.decompose()
+    for tag in tags[""]:
         if getattr(tag, "decomposed", False):
             continue
         attrs = getattr(tag, "attrs", None)
@@ -254,12 +279,23 @@ def _drop_furniture(soup: Any) -> None:
         if furniture and not hidden and (tag.find(["main", "article"]) or _share(tag, total) > 0.5):
             continue  # a wrapper around the content that happens to carry such a name
         tag.decompose()
-    for tag in soup.find_all(["div", "section", "p", "span", "ul"]):
-        if getattr(tag, "attrs", None) is None:
-            continue
-        words = tag.get_text(" ")
-        if is_consent_text(words) and _share(tag, total) < 0.3:
-            tag.decompose()
+    # A consent notice: climb from each string that mentions cookies or consent to the largest
+    # enclosing element that is still only the notice.
+    strings = [d for d in soup.descendants if isinstance(d, NavigableString) and _CONSENT_WORD.search(d)]
+    for string in strings:
+        if getattr(string, "parent", None) is None:
+            continue  # already removed with an earlier notice
+        notice = None
+        for ancestor in string.parents:
+            if ancestor.name in ("html", "body", "main", "article", "[document]"):
+                break
+            text = ancestor.get_text(" ")
+            if len(text.split()) > 150 or _share(ancestor, total) >= 0.3:
+                break
+            if is_consent_text(text):
+                notice = ancestor
+        if notice is not None:
+            notice.decompose()
 
 
 def _share(tag: Any, total: int) -> float:
@@ -298,7 +334,7 @@ def _walk(element: Any, events: list[Event], in_item: bool = False) -> None:
             if child.next_sibling is not None and getattr(child.next_sibling, "name", None) == "br":
                 flush()
         elif name in _LEAVES or name in _INLINE:
-            if child.find(_BLOCKISH):
+            if _has_block(child):
                 flush()
                 _walk(child, events, in_item=in_item or name == "li")
                 flush()
@@ -314,6 +350,11 @@ def _walk(element: Any, events: list[Event], in_item: bool = False) -> None:
             _walk(child, events, in_item=in_item)
             flush()
     flush()
+
+
+def _has_block(element: Any) -> bool:
+    """True when a block element (a paragraph, list, table, div...) sits somewhere inside ``element``."""
+    return any(getattr(d, "name", None) in _BLOCK_NAMES for d in element.descendants)
 
 
 def _table(element: Any) -> Any:
