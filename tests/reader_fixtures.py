@@ -392,3 +392,25 @@ def platypus_leaflet() -> tuple[bytes, list[tuple[str, int]], list[str], list[st
     ]
     drop = ["Westfield Voice Service: patient information", "Leaflet WVS-12"]
     return out.getvalue(), outline, keep, drop
+
+
+def tagged_pdf(blocks: list[Block]) -> bytes:
+    """A tagged PDF whose headings look exactly like its body text (same font and size): only the
+    marked-content tags (H1, H2, P) say which lines are headings."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.setFont("Helvetica", 11)
+    y = 760.0
+    for mcid, block in enumerate(blocks):
+        tag = {"h1": "H1", "h2": "H2"}.get(block.kind, "P")
+        pdf._code.append(f"/{tag} <</MCID {mcid}>> BDC")  # noqa: SLF001 - reportlab has no API for marked content
+        for line in _wrap(block.text, "Helvetica", 11, 450):
+            pdf.drawString(72, y, line)
+            y -= 15
+        pdf._code.append("EMC")  # noqa: SLF001
+        y -= 8
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()

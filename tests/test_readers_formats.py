@@ -271,3 +271,25 @@ def test_a_leaflet_laid_out_by_document_templates() -> None:
     for furniture in drop:
         assert furniture not in text
     assert not any(line.strip().isdigit() for line in text.splitlines())  # page numbers
+
+
+def test_tagged_pdf_headings_come_from_the_tags() -> None:
+    from reader_fixtures import tagged_pdf
+
+    blocks = [
+        Block("p", "A short note about the clinic before anything else."),
+        Block("h1", "Before your visit"),
+        Block("p", "Write down your questions and bring a list of your medicines."),
+        Block("h2", "Getting there"),
+        Block("p", "There is a drop-off bay by the main door."),
+        Block("h1", "After your visit"),
+        Block("p", "You will get a letter with what was agreed."),
+    ]
+    doc = read_bytes(tagged_pdf(blocks), "clinic.pdf")
+    assert outline(doc) == [
+        ("Introduction", 1),
+        ("Before your visit", 1),
+        ("Getting there", 2),
+        ("After your visit", 1),
+    ]
+    assert doc.sections[2].paragraphs == ("There is a drop-off bay by the main door.",)
