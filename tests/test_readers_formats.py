@@ -293,3 +293,11 @@ def test_tagged_pdf_headings_come_from_the_tags() -> None:
         ("After your visit", 1),
     ]
     assert doc.sections[2].paragraphs == ("There is a drop-off bay by the main door.",)
+
+
+def test_a_zip_that_unpacks_to_too_much_is_refused(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * (201 * 1024 * 1024) + b">")
+    with pytest.raises(InputError, match="unpacks to 201 MB"):
+        read_document(write(tmp_path / "bomb.docx", out.getvalue()))

@@ -191,3 +191,18 @@ def test_build_takes_author_and_description_from_the_document(tmp_path: Path) ->
     result = build(BuildOptions(source=path, out=tmp_path / "b", engine="fake", author="Me", description="Mine."))
     parsed = feedparser.parse(result.feed.read_bytes())
     assert parsed.feed.author == "Me" and "Mine." in (parsed.feed.get("subtitle", ""), parsed.feed.get("summary", ""))
+
+
+def test_a_five_megabyte_word_in_a_web_page_is_refused_fast(tmp_path: Path) -> None:
+    path = tmp_path / "word.html"
+    path.write_text("<html><body><h1>T</h1><p>" + "a" * 5_000_000 + "</p></body></html>")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="5,000,000 characters without a space"):
+        read_document(path)
+    assert time.monotonic() - started < 2
+
+
+def test_long_attribute_values_in_a_page_are_not_words() -> None:
+    """A picture inlined as a data address is markup, not text to read."""
+    page = f"<html><body><p>Rest often.</p><img src='data:image/png;base64,{'A' * 5000}'></body></html>"
+    assert parse(page, "html").sections[0].paragraphs == ("Rest often.",)

@@ -111,6 +111,12 @@ def _zip_format(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > 8 * MAX_SOURCE_BYTES:
+                raise InputError(
+                    f"{Path(name).name} unpacks to {unpacked // (1024 * 1024):,} MB; audioguide reads documents that "
+                    f"unpack to at most {8 * MAX_SOURCE_BYTES // (1024 * 1024)} MB. Split it into several guides."
+                )
             mimetype = archive.read("mimetype")[:64].strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         raise InputError(

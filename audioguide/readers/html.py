@@ -25,6 +25,7 @@ from .base import (
     Reader,
     assemble,
     capitalise,
+    check_text,
     decode_source,
     has_package,
     is_consent_button,
@@ -149,8 +150,13 @@ def _meta_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+_CODE = re.compile(r"<(script|style|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
 def parse_html(text: str, name: str, extractor: bool = True) -> Document:
     """Read an HTML page's main content (``extractor``: let trafilatura vote on the paragraphs)."""
+    check_text(_TAG.sub(" ", _CODE.sub(" ", text)), name)  # a page's text with no space for megabytes: say so now
     page = read_page(text, extractor=extractor)
     return assemble(
         page.title,
