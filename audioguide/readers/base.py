@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import codecs
 import errno
+import logging
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib.util import find_spec
 from pathlib import Path
@@ -168,6 +170,19 @@ def decode_source(data: bytes, name: str = "the file", charset: str | None = Non
 def strip_controls(text: str) -> str:
     """``text`` without control characters (tab and newline stay), lone surrogates or non-characters."""
     return _CONTROL.sub("", text)
+
+
+@contextmanager
+def quiet_logger(name: str) -> Iterator[None]:
+    """Silence a library's logger for a while: its doubts about a file are not the user's business, and
+    the library never prints (Python shows unhandled warnings on stderr)."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def has_package(name: str) -> bool:

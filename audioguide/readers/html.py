@@ -31,6 +31,7 @@ from .base import (
     is_consent_button,
     is_consent_text,
     make_table,
+    quiet_logger,
     tidy,
 )
 
@@ -383,28 +384,22 @@ def _fold(text: str) -> str:
 
 def _vote(text: str, page: Page) -> None:
     """Drop the paragraphs and tables trafilatura does not count as the page's main content."""
-    import logging
-
     import trafilatura
 
-    quiet = logging.getLogger("trafilatura")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # it logs its doubts about a page; the library never prints
     try:
-        main = trafilatura.extract(
-            text,
-            output_format="txt",
-            include_tables=True,
-            include_comments=False,
-            include_links=False,
-            include_images=False,
-            favor_recall=True,
-            deduplicate=False,
-        )
+        with quiet_logger("trafilatura"):  # it logs its doubts about a page
+            main = trafilatura.extract(
+                text,
+                output_format="txt",
+                include_tables=True,
+                include_comments=False,
+                include_links=False,
+                include_images=False,
+                favor_recall=True,
+                deduplicate=False,
+            )
     except Exception:  # noqa: BLE001 - the extractor's own failure must not lose the page
         return
-    finally:
-        quiet.setLevel(level)
     if not main:
         return
     kept_text = _fold(main)

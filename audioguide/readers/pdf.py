@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Document
-from .base import Event, Reader, assemble, capitalise, tidy
+from .base import Event, Reader, assemble, capitalise, quiet_logger, tidy
 
 MAX_PAGES = 400
 """Most pages read from one PDF (a leaflet has a few; a book of guidance a few hundred)."""
@@ -50,6 +50,10 @@ class PdfReader(Reader):
     install = "pdfplumber"
 
     def read(self, data: bytes, name: str, charset: str | None = None) -> Document:
+        with quiet_logger("pdfminer"):  # it logs each repair it makes to a damaged file; the library never prints
+            return self._read(data, name)
+
+    def _read(self, data: bytes, name: str) -> Document:
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
         from pdfminer.pdfparser import PDFSyntaxError
@@ -73,21 +77,24 @@ class PdfReader(Reader):
             raise InputError(
                 f"{name} is a damaged PDF file that cannot be read. Save it again as PDF, or as Word."
             ) from exc
-        with pdf:
-            try:
-                return _read(pdf, name)
-            except InputError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a damaged page
-                if _is_password(exc):
-                    raise InputError(
-                        f"{name} is protected with a password. Open it, save a copy without the password, "
-                        "and give that."
-                    ) from exc
+        try:
+            return _read(pdf, name)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged page
+            if _is_password(exc):
                 raise InputError(
-                    f"{name} is a damaged PDF file that cannot be read ({type(exc).__name__}). "
-                    "Save it again as PDF, or as Word."
+                    f"{name} is protected with a password. Open it, save a copy without the password, and give that."
                 ) from exc
+            raise InputError(
+                f"{name} is a damaged PDF file that cannot be read ({type(exc).__name__}). "
+                "Save it again as PDF, or as Word."
+            ) from exc
+        finally:
+            try:
+                pdf.close()
+            except Exception:  # noqa: BLE001, S110 - closing a damaged file may fail again; nothing is lost
+                pass
 
 
 def _is_password(exc: BaseException) -> bool:
