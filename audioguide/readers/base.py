@@ -116,10 +116,8 @@ def read_limited(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
 
 def _too_big(name: str, size: int, limit: int) -> str:
     return (
-        f"{name} is more than {limit // (1024 * 1024)} MB; the largest guide audioguide reads is "
-        f"{limit // (1024 * 1024)} MB. Split it into several guides."
-        if size > limit
-        else ""
+        f"{name} is more than {limit // (1024 * 1024)} MB, the largest guide audioguide reads. "
+        "Split it into several guides."
     )
 
 

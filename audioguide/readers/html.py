@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Document
-from ..speech import is_debris_line
 from .base import (
     Event,
     Reader,
@@ -426,8 +425,3 @@ def _mostly_in(text: str, kept_text: str) -> bool:
     """True when most of ``text``'s sentences are in the extractor's text (it may trim a paragraph's ends)."""
     pieces = [_fold(p) for p in re.split(r"(?<=[.!?])\s+", text) if len(_fold(p)) > 12]
     return bool(pieces) and sum(p in kept_text for p in pieces) / len(pieces) >= 0.6
-
-
-def is_debris_paragraph(text: str) -> bool:
-    """Furniture that reached the text anyway (used by tests measuring the rules)."""
-    return is_debris_line(text) or is_consent_text(text)
