@@ -18,7 +18,8 @@ from typing import ClassVar
 
 from ..errors import InputError
 from ..model import Block, Document, Section, Table
-from ..speech import clean_paragraph, dedupe_paragraphs, is_debris_line
+from ..speech import clean_paragraph, dedupe_paragraphs  # the readers' one import of speech (with the next line)
+from ..speech import is_debris_line as is_debris_line  # re-exported for the other readers
 
 MAX_SOURCE_BYTES = 25 * 1024 * 1024
 """Largest source read, in bytes (a file, or a page fetched from the web)."""

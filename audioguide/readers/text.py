@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document
-from ..speech import is_debris_line
 from .base import (
     Event,
     Reader,
@@ -17,6 +16,7 @@ from .base import (
     decode_source,
     is_consent_button,
     is_consent_text,
+    is_debris_line,
     make_table,
     tidy,
 )
