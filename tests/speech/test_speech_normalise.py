@@ -114,7 +114,7 @@ NUMBERS = [
     ("Open 8am-6pm.", "Open eight AM to six PM."),
     ("£20", "twenty pounds"),
     ("£1", "one pound"),
-    ("$5.50", "five dollars fifty"),
+    ("$5.50", "five dollars and fifty cents"),
     ("£0.50", "fifty pence"),
     ("50p", "fifty pence"),
     ("€3", "three euros"),
@@ -155,8 +155,8 @@ EMAILS_AND_LINKS = [
     ("Email info@example.org today.", "Email info at example dot org today."),
     ("Write to research.team@mdu.org.uk.", "Write to research dot team at mdu dot org dot U K."),
     ("Visit nhs.uk now.", "Visit N H S dot U K now."),
-    ("See https://www.nhs.uk/ibm for more.", "See for more."),
-    ("Go to www.example.org.", "Go to."),
+    ("See https://www.nhs.uk/ibm for more.", "See N H S dot U K slash ibm for more."),
+    ("Go to www.example.org.", "Go to example dot org."),
 ]
 
 PUNCTUATION = [
