@@ -321,20 +321,39 @@ def sections(
 def script(
     source: SourceArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
+    engine: Annotated[
+        Optional[str],
+        typer.Option("--engine", "-e", help="The engine the script is for. Default: the settings file's, or pyttsx3."),
+    ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
-    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
+    contents: Annotated[
+        Optional[bool],
+        typer.Option("--contents/--no-contents", help="Include the spoken contents.", show_default=False),
+    ] = None,
     signposts: Annotated[
-        bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")
-    ] = True,
+        Optional[bool],
+        typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.", show_default=False),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading."""
+    """Print exactly what each chapter will say, for proofreading (with the settings build would use)."""
     from .build import BuildOptions, load_script
+    from .config import find_config, load_config
 
     with _friendly_errors():
-        guide = load_script(
-            BuildOptions(source=source, engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
-        )
+        found = find_config(source, config)
+        settings: dict[str, Any] = load_config(found) if found else {}
+        given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
+        chosen = {k: settings[k] for k in given if settings.get(k) is not None}
+        chosen.update({k: v for k, v in given.items() if v is not None})
+        if chosen.get("lexicon") is not None:
+            chosen["lexicon"] = Path(chosen["lexicon"])
+        guide = load_script(BuildOptions(source=source, **chosen))
+        for warning in guide.warnings:
+            _err(f"Warning: {warning}")
         if as_json:
             payload = {
                 "title": guide.title,

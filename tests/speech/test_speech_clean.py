@@ -20,7 +20,10 @@ CASES = [
         "For more information, visit www.musculardystrophyuk.org.",
         "For more information, visit www.musculardystrophyuk.org.",
     ),
-    ("See the guide (https://example.org/guide) for details.", "See the guide (https://example.org/guide) for details."),
+    (
+        "See the guide (https://example.org/guide) for details.",
+        "See the guide (https://example.org/guide) for details.",
+    ),
     (
         "Details are at nhs.uk/conditions/inclusion-body-myositis today.",
         "Details are at nhs.uk/conditions/inclusion-body-myositis today.",
