@@ -41,6 +41,8 @@ def _say_label(label: str, joiner: str = " dash ") -> str:
     known = _LABELS.get(label.lower())
     if known:
         return known
+    if label.isalpha() and len(label) <= 4 and not re.search(r"[aeiouy]", label, re.IGNORECASE):
+        return " ".join(label.upper())  # "cdc" -> "C D C"
     parts = [part for part in label.split("-") if part]
     return joiner.join(_say_word(part) for part in parts)
 
@@ -87,8 +89,9 @@ def _path_words(path: str) -> list[list[str]] | None:
     return spoken
 
 
-def say_address(address: str, before: str = "") -> str:
-    """Speak a web address (no trailing sentence punctuation); ``before`` is the text in front of it."""
+def say_address(address: str, before: str = "", after: str = "") -> str:
+    """Speak a web address (no trailing sentence punctuation); ``before`` and ``after`` are the text
+    around it (a shortened address says "website" only when the sentence does not already)."""
     text = re.sub(r"^(?:https?|ftp)://", "", address, flags=re.IGNORECASE)
     text = re.sub(r"^www\d?\.", "", text, flags=re.IGNORECASE)
     host, _, rest = text.partition("/")
@@ -97,6 +100,8 @@ def say_address(address: str, before: str = "") -> str:
     path, query = re.split(r"[?#]", rest, maxsplit=1)[0], re.search(r"[?#].", rest)
     words = _path_words(path) if query is None else None
     if words is None:
+        if re.match(r"\s*(?:web\s?)?(?:site|page|homepage)s?\b", after, re.IGNORECASE):
+            return spoken_host
         the = "" if re.search(r"\bthe\s*$", before, re.IGNORECASE) else "the "
         return f"{the}{spoken_host} website"
     if not words:

@@ -191,8 +191,12 @@ def clean_paragraph(text: str) -> str:
     return result
 
 
+_CITATION_RUN = re.compile(r"\s?(?:\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]){2,}")
+"""Runs of citation marks, "[2][3]", which Markdown would otherwise take for a reference link."""
+
+
 def _clean_once(text: str) -> str:
-    text = _strip_markup(_prepare(text))
+    text = _strip_markup(_CITATION_RUN.sub("", _prepare(text)))
     text = _VISIT_NOTHING.sub(r"\1 the website ", text)
     text = _FILE_NOTE.sub(" ", text)
     text = _FILE_PATH.sub(" ", text)

@@ -83,8 +83,8 @@ _BUILTIN: dict[str, LexEntry] = {
     "biopsy": _entry("by opsy", "b'aI0psi", "bˈaɪɒpsi"),
     "biopsies": _entry("by opsies", "b'aI0psiz", "bˈaɪɒpsiz"),
     "creatine kinase": _entry("kreeateen kynaze", "kr'i:@ti:n k'aIneIz", "kɹˈiːətiːn kˈaɪneɪz"),
-    "sialorrhoea": _entry("sighalla reeuh", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
-    "sialorrhea": _entry("sighalla reeuh", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
+    "sialorrhoea": _entry("sighalla reea", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
+    "sialorrhea": _entry("sighalla reea", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
 }
 """Each entry's IPA is the target: tests/speech/test_lexicon_phonemes.py checks that espeak-ng says
 the espeak notation as that IPA, that piper's phonemiser receives it, and that espeak-ng reads the

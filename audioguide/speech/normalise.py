@@ -68,7 +68,8 @@ def _say_url(match: re.Match[str]) -> str:
     address, tail = addr.split_trailing(match.group(0))
     if not address:
         return match.group(0)
-    return f" {addr.say_address(address, match.string[: match.start()])} {tail}"
+    spoken = addr.say_address(address, match.string[: match.start()], match.string[match.end() :])
+    return f" {spoken} {tail}"
 
 
 def _say_email(match: re.Match[str]) -> str:
@@ -738,8 +739,8 @@ def _numbers(text: str) -> str:
     text = _EXTENSION.sub(_extension, text)
     for pattern in _PHONES:
         text = pattern.sub(lambda m: _say_phone(m.group(0)), text)
-    text = _PHONE_CUED.sub(_say_cued_phone, text)
     text = _SERVICE.sub(_service, text)
+    text = _PHONE_CUED.sub(_say_cued_phone, text)
     text = _LONG_DIGITS.sub(_long_digits, text)
     text = _YEAR_SLASH.sub(_year_slash, text)
     text = _PRESSURE.sub(_pressure, text)
@@ -804,7 +805,8 @@ _ALWAYS_DAYS = {"tue", "tues", "weds", "thu", "thur", "thurs"}
 """Short day names that are never ordinary words ("Wed", "Sat", "Sun", "Mon", "Fri" can be)."""
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)"
 _DAY_RANGE = re.compile(rf"\b({_DAY})s?\b\.?\s*(?:-|–|—|to|until|till|through|thru)\s*({_DAY})s?\b\.?")
-_DAY_LIST = re.compile(rf"\b({_DAY})\b\.?(?=\s*(?:,|and|&|or)\s*{_DAY}\b)")
+_DAY_LIST = re.compile(rf"\b{_DAY}\b\.?(?:\s*(?:,|and|&|or)\s*{_DAY}\b\.?)+")
+_DAY_WORD = re.compile(rf"\b({_DAY})\b\.?")
 _DAY_BEFORE_TIME = re.compile(rf"\b({_DAY})\b\.?(?=,?\s+\d|\s*:\s*\d|\s+(?:to|and)\s+{_DAY}\b)")
 _DAY_ALONE = re.compile(r"\b(Tues|Tue|Weds|Thurs|Thur|Thu)\b\.?")
 _MONTH_RANGE = re.compile(rf"\b({_MONTH})\b\.?\s*(?:-|–|—)\s*({_MONTH})\b\.?")
@@ -820,7 +822,7 @@ def _full_month(name: str) -> str:
 
 def _days(text: str) -> str:
     text = _DAY_RANGE.sub(lambda m: f" {_full_day(m.group(1))} to {_full_day(m.group(2))} ", text)
-    text = _DAY_LIST.sub(lambda m: _full_day(m.group(1)), text)
+    text = _DAY_LIST.sub(lambda m: _DAY_WORD.sub(lambda d: _full_day(d.group(1)), m.group(0)), text)
     text = _DAY_BEFORE_TIME.sub(lambda m: _full_day(m.group(1)), text)
     text = _DAY_ALONE.sub(lambda m: _full_day(m.group(1)), text)
     return _MONTH_RANGE.sub(lambda m: f" {_full_month(m.group(1))} to {_full_month(m.group(2))} ", text)
@@ -842,7 +844,8 @@ _STREETS: list[Rule] = [
 ]
 
 _CITATIONS = re.compile(r"(?<=\S)\s?(?:\[\s*\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\s*\])+")
-_ARROW = re.compile(r"\s*(?:-->|->|→|⟶|⇒|=>|➔|➜|➞)\s*")
+_ARROW = re.compile(r"\s*(?:-->|->|→|⟶|⇒|=>|➔|➜|➞)\s*|(?<=[^\W\d_])\s+[>›»]\s+(?=[A-Z])")
+"""Arrows, and a chevron between words ("Settings > Accessibility"): each is a step to the next."""
 
 
 def _arrows(text: str) -> str:
