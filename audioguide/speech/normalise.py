@@ -725,12 +725,17 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d|\d)(?:,?\s+(\d{{4}})\b)?")
 
 
-def _dose_count(match: re.Match[str]) -> str:
-    count = match.group(1)
-    rest = re.match(rf"({_NUM})\s*({_alternation(list(_UNITS))})(?!\w)\s+([^\W\d_]+)", match.string[match.end() :])
-    if rest and _is_noun_from(rest.group(3), _ADJECTIVE_NOUNS):
-        return f" {num.cardinal(int(count))} "
-    return f" {num.cardinal(int(count))} times "
+_DOSE_OF = re.compile(rf"(?<![\w.])(\d+)\s*[x×]\s*({_NUM})\s*({_alternation(list(_UNITS))})(?!\w)\s+([^\W\d_]+)")
+
+
+def _dose_of(match: re.Match[str]) -> str:
+    """ "2 x 500mg tablets" -> "two tablets of five hundred milligrams" (never "two five hundred")."""
+    count, amount, unit, noun = match.groups()
+    if not _is_noun_from(noun, _ADJECTIVE_NOUNS):
+        return match.group(0)
+    singular, plural = _UNITS[unit]
+    name = singular if _is_one(amount) else plural
+    return f" {num.cardinal(int(count))} {noun} of {_words(amount)} {name} "
 
 
 def _numbers(text: str) -> str:
@@ -750,7 +755,8 @@ def _numbers(text: str) -> str:
     text = _FEET.sub(_feet, text)
     text = _STONE_ALONE.sub(_stone_alone, text)
     text = _TIMES_EACH.sub(lambda m: f" {num.cardinal(int(m.group(1)))} times ", text)
-    text = _COUNT_OF_DOSE.sub(_dose_count, text)
+    text = _DOSE_OF.sub(_dose_of, text)
+    text = _COUNT_OF_DOSE.sub(lambda m: f" {num.cardinal(int(m.group(1)))} times ", text)
     text = _CLOCK_RANGE.sub(_clock_range, text)
     text = _TIME_RANGE.sub(_time_range, text)
     text = re.sub(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b(?![.,/-]?\d)", _numeric_date, text)
@@ -781,6 +787,7 @@ def _numbers(text: str) -> str:
     text = re.sub(r"(\d)(?=[A-Za-z])", r"\1 ", text)
     text = re.sub(r"(?<![\w.,])(?<!\d[.,])(?:1[1-9]\d\d|20\d\d)(?![\w]|[.,]\d)", _year_or_number, text)
     text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", "minus ", text)
+    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # two numbers side by side stay two numbers
     text = re.sub(_NUM, lambda m: " " + _words(m.group(0)) + " ", text)
     return re.sub(r"\d+", lambda m: " " + num.digits(m.group(0)) + " ", text)
 

@@ -45,9 +45,13 @@ SERVICE_NUMBERS = [
 
 DOSES_AND_UNITS = [
     ("Up to 3 times/day.", "Up to three times a day."),
-    ("Take 2 x 500mg tablets.", "Take two five hundred milligram tablets."),
+    ("Take 2 x 500mg tablets.", "Take two tablets of five hundred milligrams."),
     ("below 140/90mmHg", "below one hundred and forty over ninety millimetres of mercury"),
-    ("Take 2 x 500mg tablets four times a day.", "Take two five hundred milligram tablets four times a day."),
+    (
+        "Take 2 x 500mg tablets four times a day.",
+        "Take two tablets of five hundred milligrams four times a day.",
+    ),
+    ("Take 1 x 250mg capsule.", "Take one capsule of two hundred and fifty milligrams."),
     ("Take 2 x 500mg every 6 hours.", "Take two times five hundred milligrams every six hours."),
     ("Take one 5mg tablet twice daily.", "Take one five milligram tablet twice daily."),
     ("Use 1-2 puffs when needed.", "Use one to two puffs when needed."),
