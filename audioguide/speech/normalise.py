@@ -383,7 +383,7 @@ _PERCENT = re.compile(rf"(?<![\w.])({_NUM})\s*%?(?:{_DASH}({_NUM}))?\s*(?:%|\bpe
 def _unit(match: re.Match[str]) -> str:
     amount, upper, unit, per, per_more = match.groups()
     singular, plural = _UNITS[unit]
-    adjective = not per and not per_more and _is_noun_from(_next_word(match), _ADJECTIVE_NOUNS)
+    adjective = not per and not per_more and _describes_a_noun(match)
     name = singular if (adjective or (upper is None and _is_one(amount))) else plural
     spoken = _words(amount) + (f" to {_words(upper)}" if upper else "")
     for divisor in (per, per_more):
@@ -708,6 +708,22 @@ _MONEY_NOUNS = frozenset(
         "limit cap contribution award"
     ).split()
 )
+
+
+_NOT_A_NAME = frozenset(
+    "of a an the and or to in on at per each every daily twice once a day for with by is are was be as if".split()
+)
+
+
+def _describes_a_noun(match: re.Match[str]) -> bool:
+    """True when an amount names what follows ("a 5mg folic acid tablet"), so its unit is singular."""
+    for word in match.string[match.end() :].split()[:3]:
+        bare = word.lower().strip(".,;:)!?")
+        if _is_noun_from(bare, _ADJECTIVE_NOUNS):
+            return True
+        if bare in _NOT_A_NAME or not bare.isalpha() or bare != word.lower():
+            return False
+    return False
 
 
 def _is_noun_from(word: str, nouns: frozenset[str]) -> bool:

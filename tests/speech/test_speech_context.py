@@ -79,6 +79,8 @@ DOSES_AND_UNITS = [
     ),
     ("Drink a 250ml glass of water.", "Drink a two hundred and fifty millilitre glass of water."),
     ("Pour 250ml of water.", "Pour two hundred and fifty millilitres of water."),
+    ("Take a 5mg folic acid tablet weekly.", "Take a five milligram folic acid tablet weekly."),
+    ("Take 500mg of paracetamol tablets.", "Take five hundred milligrams of paracetamol tablets."),
     ("She weighs 10 st 4 lb.", "She weighs ten stone four pounds."),
     ("He lost 2 st.", "He lost two stone."),
     ("He is 5 ft 10 in tall.", "He is five feet ten inches tall."),
