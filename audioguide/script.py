@@ -132,6 +132,10 @@ def _without_furniture(document: Document) -> Document:
     from dataclasses import replace
 
     titles = {t.casefold() for t in (document.title, *(s.title for s in document.sections[:2])) if t}
+    if document.title and _is_breadcrumb(document.title, titles - {document.title.casefold()}):
+        # A pasted page whose first line, a breadcrumb trail, was taken for its title: keep the page's name.
+        crumbs = [part.strip() for part in _CRUMB_SEPARATOR.split(document.title) if part.strip()]
+        document = replace(document, title=crumbs[-1])
     seen: set[str] = set()
     sections: list[Section] = []
     for number, section in enumerate(document.sections):

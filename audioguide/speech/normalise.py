@@ -140,6 +140,8 @@ def _is_one(text: str) -> bool:
 _PHONE_CUES = "call|ring|dial|phone|telephone|text|txt|on|NHS|freephone|helpline"
 _PHONE_SHORT = {"111", "999", "112", "119", "101", "105"}
 _PHONES = [
+    # North American: 1-800-273-8255, (555) 123-4567, 555.123.4567
+    re.compile(r"(?<![\w.+-])(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w]|[.,-]?\d)"),
     re.compile(r"(?<![\w+])\+\s?\d{1,3}(?:[\s-]*\(0\))?(?:[\s-]?\d{2,5}){2,4}(?!\w)"),
     re.compile(r"(?<![\w.,£$€])0\d{2,4}(?:[ -]\d{3,6}){1,2}(?![\w.,]?\d)"),
     re.compile(r"(?<![\w.,£$€])0\d{9,10}(?![\w.,]?\d)"),
@@ -149,7 +151,7 @@ _PHONE_CUED = re.compile(rf"\b({_PHONE_CUES})(\s*:?\s+)(\d{{3,}}(?:[ -]\d{{3,}})
 
 def _say_phone(number: str) -> str:
     number = number.replace("(0)", " ")
-    groups = [group for group in re.split(r"[\s-]+", number.strip()) if group]
+    groups = [group for group in re.split(r"[\s().-]+", number.strip()) if group]
     spoken = []
     for group in groups:
         prefix = "plus " if group.startswith("+") else ""
@@ -533,6 +535,9 @@ _SERVICE = re.compile(
 )
 _LONG_DIGITS = re.compile(r"(?<![\w.,£$€/:-])(\d{5,})(?![\w]|[.,:/]\d)")
 _EXTENSION = re.compile(r"\b(?:ext|extn|extension)\b\.?\s*:?\s*(\d{1,6})\b", re.IGNORECASE)
+_PO_BOX = re.compile(r"\b((?:PO|P\.O\.)\s+Box|Freepost)\s+(\d+)\b", re.IGNORECASE)
+_PER_SPAN = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=\d+\s*(?:hours?|hrs?|h|days?|weeks?|months?)\b)")
+"""A slash before a span of time ("4 doses/24 hours"): "per"."""
 _PAGE_REF = re.compile(r"(?<![\w.])(pp?|pg|pgs)\.\s?(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
 _PAGE_WORD = re.compile(r"\b([Pp]ages?)\s+(\d+)\s*[-–]\s*(\d+)\b")
 
@@ -758,6 +763,8 @@ def _numbers(text: str) -> str:
     text = _PAGE_REF.sub(_page_ref, text)
     text = _PAGE_WORD.sub(_page_word, text)
     text = _EXTENSION.sub(_extension, text)
+    text = _PO_BOX.sub(lambda m: f"{m.group(1)} {num.digits(m.group(2))}", text)
+    text = _PER_SPAN.sub(" per ", text)
     for pattern in _PHONES:
         text = pattern.sub(lambda m: _say_phone(m.group(0)), text)
     text = _SERVICE.sub(_service, text)

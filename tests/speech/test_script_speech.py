@@ -74,6 +74,15 @@ def test_breadcrumb_at_the_top_is_dropped_but_steps_in_the_body_are_read() -> No
     assert said == ["I B M weakens muscles slowly.", "Sit, then stand, then walk.", "Take your time."]
 
 
+def test_a_breadcrumb_taken_for_the_title_gives_way_to_the_page_name() -> None:
+    document = Document(
+        title="Health A to Z > Conditions > Inclusion body myositis",
+        sections=(Section("Inclusion body myositis", 1, ("IBM weakens muscles slowly.",)),),
+    )
+    script = make_script(document, ScriptOptions(engine="gtts", lexicon=NO_LEXICON))
+    assert script.title == "Inclusion body myositis"
+
+
 def test_a_step_list_at_the_top_is_not_a_breadcrumb() -> None:
     document = Document(
         title="Getting up safely",

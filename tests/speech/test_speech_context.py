@@ -36,6 +36,10 @@ SERVICE_NUMBERS = [
     ),
     ("Childline is free on 0800 1111.", "Childline is free on oh eight oh oh, one one one one."),
     ("Call +44 20 7946 0958.", "Call plus four four, two oh, seven nine four six, oh nine five eight."),
+    ("Call 1-800-273-8255 any time.", "Call one, eight oh oh, two seven three, eight two five five any time."),
+    ("Call (555) 123-4567.", "Call five five five, one two three, four five six seven."),
+    ("Text HOME to 741741.", "Text HOME to seven four one seven four one."),
+    ("Write to PO Box 1234, London.", "Write to P O Box one two three four, London."),
     # quantities stay quantities
     ("Over 10000 people have IBM.", "Over ten thousand people have I B M."),
     ("Support groups for 12000 members.", "Support groups for twelve thousand members."),
@@ -58,6 +62,16 @@ DOSES_AND_UNITS = [
     ("Use it 2x daily.", "Use it two times daily."),
     ("Apply the cream 2 times/day.", "Apply the cream two times a day."),
     ("Dose: 20 mg/kg/day.", "Dose: twenty milligrams per kilogram per day."),
+    (
+        "Take 1 tablet every 4-6 hours, max 4 doses/24 hours.",
+        "Take one tablet every four to six hours, maximum four doses per twenty-four hours.",
+    ),
+    ("Up to 14 units/week.", "Up to fourteen units a week."),
+    ("Take 400 IU of vitamin D.", "Take four hundred international units of vitamin D."),
+    (
+        "A temperature above 38°C / 100.4°F is a fever.",
+        "A temperature above thirty-eight degrees Celsius or one hundred point four degrees Fahrenheit is a fever.",
+    ),
     (
         "Your blood pressure should be below 140/90mmHg.",
         "Your blood pressure should be below one hundred and forty over ninety millimetres of mercury.",
