@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .fsutil import slugify, unique_slugs
 from .model import Block, ChapterScript, Document, GuideScript, Section, Table, Utterance
 from .speech import Lexicon, split_sentences, to_speech
+from .speech.normalise import collecting_warnings
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,10 @@ class _Speaker:
         self.lexicon = options.lexicon if options.lexicon is not None else Lexicon.builtin()
         self.warnings: list[str] = []
 
+    def _speak(self, display: str) -> str:
+        with collecting_warnings(self.warnings):
+            return to_speech(display, self.lexicon, self.options.engine)
+
     def say(
         self, text: str, kind: str = "sentence", pause: str = "sentence", subsection: int | None = None
     ) -> Utterance:
@@ -171,7 +176,7 @@ class _Speaker:
         known = self.options.memo.get(display) if self.options.memo else None
         return Utterance(
             text=display,
-            speech=known if known is not None else to_speech(display, self.lexicon, self.options.engine, self.warnings),
+            speech=known if known is not None else self._speak(display),
             kind=kind,  # type: ignore[arg-type]
             pause_after=pause,
             subsection=subsection,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from audioguide.speech import addresses as addr
 from audioguide.speech import numbers as num
@@ -1128,6 +1130,19 @@ RULES: list[tuple[str, Callable[[Callable[[str], str], str], str] | None]] = [
 """The stages of the conversion, in order. A stage may be wrapped (tests do, to make one fail)."""
 
 
+_COLLECTOR: ContextVar[list[str] | None] = ContextVar("speech_warnings", default=None)
+
+
+@contextmanager
+def collecting_warnings(into: list[str]) -> Iterator[list[str]]:
+    """Within this block, rule warnings of to_speech calls made without a list go into ``into``."""
+    token = _COLLECTOR.set(into)
+    try:
+        yield into
+    finally:
+        _COLLECTOR.reset(token)
+
+
 def to_speech(
     sentence: str, lexicon: Lexicon | None = None, engine: str = "pyttsx3", warnings: list[str] | None = None
 ) -> str:
@@ -1142,6 +1157,8 @@ def to_speech(
     try:
         return _convert(sentence, active, engine)
     except RuleFailed as failure:
+        if warnings is None:
+            warnings = _COLLECTOR.get()
         if warnings is not None:
             warnings.append(
                 f"The {failure.rule} rule failed on \u201c{_short(sentence)}\u201d ({failure.error}); "
