@@ -557,7 +557,13 @@ def _previous_word(match: re.Match[str]) -> str:
 def _counts_something(match: re.Match[str]) -> bool:
     """True when a number is a quantity ("111 people", "over 10000 steps"), not a code to dial."""
     following = _next_word(match)
-    return following in _COUNT_NOUNS or following in _UNITS or _previous_word(match) in _COUNT_CUES
+    previous = _previous_word(match)
+    return following in _COUNT_NOUNS or following in _UNITS or previous in _COUNT_CUES or previous in _AMOUNT_VERBS
+
+
+_AMOUNT_VERBS = frozenset(
+    "raised raise raises spent spend spends paid pay pays earned earn earns saved costs cost".split()
+)
 
 
 def _service(match: re.Match[str]) -> str:
@@ -566,7 +572,8 @@ def _service(match: re.Match[str]) -> str:
     groups = match.group(1).split()
     if len(groups) == 1 and len(groups[0]) == 6:
         groups = [groups[0][:3], groups[0][3:]]
-    return " " + ", ".join(num.digits(group) for group in groups) + " "
+    zero = "oh" if len(groups) == 1 and len(groups[0]) == 3 else "zero"  # "one oh one", like 999
+    return " " + ", ".join(num.digits(group, zero=zero) for group in groups) + " "
 
 
 def _long_digits(match: re.Match[str]) -> str:

@@ -40,7 +40,9 @@ SERVICE_NUMBERS = [
     ("Call (555) 123-4567.", "Call five five five, one two three, four five six seven."),
     ("Text HOME to 741741.", "Text HOME to seven four one seven four one."),
     ("Write to PO Box 1234, London.", "Write to P O Box one two three four, London."),
+    ("For non-urgent police matters, call 101.", "For non-urgent police matters, call one oh one."),
     # quantities stay quantities
+    ("Our volunteers raised 25000 last year.", "Our volunteers raised twenty-five thousand last year."),
     ("Over 10000 people have IBM.", "Over ten thousand people have I B M."),
     ("Support groups for 12000 members.", "Support groups for twelve thousand members."),
     ("The study followed 111 patients.", "The study followed one hundred and eleven patients."),
