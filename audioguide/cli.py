@@ -13,6 +13,7 @@ import typer
 
 from . import __version__
 from .errors import AudioguideError
+from .publish import formats_help
 
 app = typer.Typer(
     name="audioguide",
@@ -186,7 +187,7 @@ def build(
         Optional[str],
         typer.Option(
             "--formats",
-            help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).",
+            help=formats_help(),
         ),
     ] = None,
     jobs: Annotated[
@@ -254,7 +255,7 @@ def build(
         if settings.get("lexicon") is not None:
             settings["lexicon"] = Path(settings["lexicon"])
         if "pauses" in settings or pauses is not None:
-            from .audio import Pacing
+            from .pacing import Pacing
 
             from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
             settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})

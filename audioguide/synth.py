@@ -9,9 +9,6 @@ already in the cache, written atomically.
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -19,10 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .audio import canonicalise_wav, wav_samples
 from .engines import Engine
 from .errors import AudioguideError, EngineError
-from .fsutil import atomic_path
+from .fsutil import atomic_path, default_cache_dir
+from .wav import canonicalise_wav, wav_samples
+from .workers import quiet_worker, resolve_jobs, start_method
+
+__all__ = ["SpeechCache", "cache_key", "default_cache_dir", "resolve_jobs"]
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -36,14 +36,6 @@ EngineFactory = Callable[[], Engine]
 """Makes an engine inside a worker process (each worker needs its own: pyttsx3 is not thread-safe)."""
 
 
-def default_cache_dir() -> Path:
-    """Where synthesised sentences are kept: $AUDIOGUIDE_CACHE, else the user's cache folder."""
-    if os.environ.get("AUDIOGUIDE_CACHE"):
-        return Path(os.environ["AUDIOGUIDE_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "audioguide"
-
-
 def cache_key(engine_identity: str, speech: str) -> str:
     """The cache key of one sentence: everything that changes its sound.
 
@@ -51,11 +43,6 @@ def cache_key(engine_identity: str, speech: str) -> str:
     engine is given, after numbers, abbreviations and the lexicon's respellings.
     """
     return hashlib.sha256(f"{engine_identity}\x00{speech}".encode()).hexdigest()
-
-
-def resolve_jobs(jobs: int) -> int:
-    """How many synthesis processes ``--jobs`` means: 0 is one per CPU core."""
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -199,7 +186,7 @@ class SpeechCache:
 
         counts = Counter(targets)
         workers = min(resolve_jobs(jobs), len(todo))
-        if workers <= 1 or factory is None or not getattr(engine, "offline", True):
+        if workers <= 1 or factory is None or not engine.offline:
             for target, speech in todo.items():
                 _synthesize_one(engine, speech, target)
                 if after is not None:
@@ -218,25 +205,14 @@ class SpeechCache:
 
 
 def _context(engine: Engine) -> Any:
-    """How to start workers: fork where it is safe and cheap (Linux, pure-Python engines), since the
-    workers then start at once and inherit the parent's set-up; otherwise a fresh interpreter.
-
-    An engine whose native library can deadlock in a forked copy of a process that already started
-    it says so with ``fresh_process``: a class attribute (piper: onnxruntime's threads), or a method
-    that answers for this process (pyttsx3: only once espeak-ng has started here)."""
-    fresh = getattr(engine, "fresh_process", False)
-    if callable(fresh):
-        fresh = fresh()
-    import multiprocessing  # here: a build with nothing to synthesise doesn't load it
-
-    if not fresh and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    """How to start this engine's workers (:func:`audioguide.workers.start_method`): a fresh process
+    when the engine says a forked copy of this one could deadlock (:meth:`Engine.fresh_process`)."""
+    return start_method(fresh=engine.fresh_process())
 
 
 def _worker_main(conn: Connection, factory: EngineFactory, after: Callable[[Path], object] | None = None) -> None:
     """A worker: make an engine, then speak sentences into the cache until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    quiet_worker()  # the parent handles Ctrl-C and stops the workers
     try:
         engine = factory()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it

@@ -228,7 +228,7 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
 
 
 def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import audioguide.build as build_module
+    import audioguide.audio.chapters as build_module
 
     rendered: list[tuple[str, ...]] = []
     real = build_module.render_segment
@@ -253,7 +253,7 @@ def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, m
 def test_editing_one_sentence_re_encodes_only_its_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A long chapter of many paragraphs: changing one sentence re-encodes that sentence alone, and the
     rest of the chapter's MP3 is the same frames as before."""
-    import audioguide.build as build_module
+    import audioguide.audio.chapters as build_module
 
     paragraphs = [" ".join(f"Paragraph {p} sentence {s} says something useful." for s in range(4)) for p in range(8)]
     source = tmp_path / "long.md"

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..fsutil import write_atomic
 from ..model import BuiltChapter
+from . import LAST, Published, register
 
 if TYPE_CHECKING:
-    from ..build import PublishContext
+    from . import PublishContext
 
 PAGE = "index.html"
 """The page's path in the build folder."""
@@ -29,8 +30,9 @@ ASSET_DIR = "page"
 """The folder, relative to the build, that holds the page's stylesheet and script."""
 
 
-def publish(ctx: PublishContext) -> list[str]:
-    """Write the listening page and its assets into ``ctx.out``; return their relative paths."""
+@register("page", "the listening page", always=True, order=LAST)
+def publish(ctx: PublishContext) -> Published:
+    """Write the listening page and its assets into ``ctx.out``."""
     versions: dict[str, str] = {}
     written: list[str] = []
     for name in ASSETS:
@@ -54,7 +56,7 @@ def publish(ctx: PublishContext) -> list[str]:
             versions=versions,
         ),
     )
-    return [PAGE, *written]
+    return Published([PAGE, *written])
 
 
 def render(
