@@ -13,7 +13,6 @@ import typer
 
 from . import __version__
 from .errors import AudioguideError
-from .publish import formats_help
 
 app = typer.Typer(
     name="audioguide",
@@ -33,6 +32,17 @@ DEBUG = {"on": False}
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _formats_help() -> str:
+    """``--formats`` help from the publisher registry. A publisher that fails to import is named here
+    and fails any build; help itself still works."""
+    from .publish import formats_help
+
+    try:
+        return formats_help()
+    except ImportError as exc:
+        return f"Extra outputs, comma-separated. (This installation is broken: {exc}.)"
 
 
 @contextmanager
@@ -187,7 +197,7 @@ def build(
         Optional[str],
         typer.Option(
             "--formats",
-            help=formats_help(),
+            help=_formats_help(),
         ),
     ] = None,
     jobs: Annotated[
