@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 
 from . import __version__
 from .errors import AudioguideError
+from .model import Block
 
 app = typer.Typer(
     name="audioguide",
@@ -163,7 +163,10 @@ def build(
         Optional[str],
         typer.Option(
             "--base-url",
-            help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.",
+            help=(
+                "Web address the output folder will be published at; "
+                "makes the feed's links absolute so podcast apps can follow them."
+            ),
         ),
     ] = None,
     author: Annotated[
@@ -218,14 +221,21 @@ def build(
         Optional[str],
         typer.Option(
             "--fallback-engine",
-            help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.",
+            help=(
+                "If the chosen engine can't be used (for example gtts without internet), "
+                "build with this one instead, e.g. pyttsx3."
+            ),
         ),
     ] = None,
     pauses: Annotated[
         Optional[str],
         typer.Option(
             "--pauses",
-            help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).",
+            help=(
+                "Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), "
+                "paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the "
+                "start and end of each chapter, 0.4 and 1.2: together the pause between chapters)."
+            ),
         ),
     ] = None,
     config: Annotated[
@@ -301,13 +311,16 @@ def sections(
     with _friendly_errors():
         document = load_document(source)
         slugs = unique_slugs([s.title for s in document.sections])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "title": s.title,
                 "level": s.level,
                 "slug": slug,
-                "words": sum(len(p.split()) for p in s.paragraphs),
-                "sentences": sum(len(split_sentences(p)) for p in s.paragraphs),
+                "words": sum(len(_block_text(p).split()) for p in s.paragraphs),
+                "sentences": sum(
+                    len(split_sentences(p)) if isinstance(p, str) else len(p.rows) + bool(p.caption)
+                    for p in s.paragraphs
+                ),
             }
             for s, slug in zip(document.sections, slugs, strict=True)
         ]
@@ -424,7 +437,10 @@ def serve(
         str,
         typer.Option(
             "--host",
-            help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.",
+            help=(
+                "Address to listen on. The default lets only this computer in; "
+                "use 0.0.0.0 to let phones on your network subscribe."
+            ),
         ),
     ] = "127.0.0.1",
 ) -> None:
@@ -478,10 +494,17 @@ def cache(
             raise InputError(f"Unknown cache action '{action}'. Use: audioguide cache info, or audioguide cache clear.")
 
 
+def _block_text(block: Block) -> str:
+    """A paragraph, or a table's caption, headers and cells, as words to count."""
+    if isinstance(block, str):
+        return block
+    return " ".join([block.caption, *block.header, *(cell for row in block.rows for cell in row)])
+
+
 def main() -> None:
     """Entry point of the console script."""
     app(prog_name="audioguide")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

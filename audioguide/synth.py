@@ -324,7 +324,7 @@ class _Pool:
                 for conn in ready([w.conn for w in self.workers], timeout=min(wait_for, 1.0)):
                     worker = next(w for w in self.workers if w.conn is conn)
                     try:
-                        kind, target, exc = conn.recv()
+                        kind, target, exc = worker.conn.recv()
                     except (EOFError, OSError):
                         self._lost(worker, queue, attempts, "stopped unexpectedly")
                         continue

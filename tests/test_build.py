@@ -11,11 +11,11 @@ import podcastparser
 import pytest
 from helpers import ffprobe, manifest, snapshot
 
-from audioguide.pacing import Pacing
-from audioguide.wav import SAMPLE_RATE
 from audioguide.build import BuildOptions, build, load_script
 from audioguide.engines.fake import FakeEngine, fake_samples
 from audioguide.errors import EngineError
+from audioguide.pacing import Pacing
+from audioguide.wav import SAMPLE_RATE
 
 
 def fake_build(source: Path, out: Path, **kw: object):

@@ -224,7 +224,9 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
     assert SpeechCache(cache).info().sentences == 0
     bad = runner.invoke(app, ["cache", "shred", "--cache-dir", str(cache)])
     assert bad.exit_code == 1 and "Unknown cache action" in bad.output
-    os.environ.get("AUDIOGUIDE_CACHE")  # the autouse fixture keeps ~/.cache untouched
+    # Build, info and clear all kept to --cache-dir: the default cache (the autouse fixture's) is untouched.
+    default = Path(os.environ["AUDIOGUIDE_CACHE"])
+    assert default != cache and not (default.exists() and any(default.iterdir()))
 
 
 def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
