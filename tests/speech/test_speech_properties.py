@@ -17,9 +17,9 @@ from audioguide.speech import (
     Lexicon,
     clean_paragraph,
     is_debris_line,
+    normalise,
     split_sentences,
 )
-from audioguide.speech import normalise
 from audioguide.speech import to_speech as guarded_to_speech
 
 
