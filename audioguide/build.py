@@ -26,7 +26,7 @@ from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache
 from .tools import require_tool
-from .workers import ProgressFn, Workers
+from .workers import Pool, ProgressFn, resolve_jobs
 
 __all__ = ["BuildOptions", "BuildResult", "PublishContext", "build", "load_document", "load_script"]
 
@@ -127,7 +127,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         )
 
     root = _cache_root(options)
-    with Workers(options.jobs) as workers:
+    with Pool(resolve_jobs(options.jobs)) as workers:
         cached = cover.cached_path(script.title, root).is_file()
         art = (partial if cached else workers.later)(cover.cached_png, script.title, root)
         chapters = make_chapters(

@@ -20,7 +20,7 @@ from typing import Any
 from ..fsutil import content_named
 from ..model import BuiltChapter, ChapterScript, GuideScript
 from ..pacing import Pacing
-from ..workers import ProgressFn, Workers
+from ..workers import Pool, ProgressFn
 from .layout import ChapterLayout, chapter_gain, first_gain, layout_chapter, over_limit
 from .prepared import Prepared, prepare, prepared_path
 from .render import Tags, assemble_chapter, render_segment, segment_key, segment_path
@@ -64,7 +64,7 @@ def make_chapters(
     script: GuideScript,
     paths: dict[str, Path],
     out: Path,
-    workers: Workers,
+    workers: Pool,
     *,
     root: Path,
     pacing: Pacing,
