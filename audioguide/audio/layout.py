@@ -117,7 +117,7 @@ def first_gain(layout: ChapterLayout, prepared: Sequence[Prepared]) -> float:
 
 def over_limit(sentence: Prepared, gain_db: float) -> bool:
     """Whether ``sentence``'s peaks would pass :data:`LIMIT_DBTP` at ``gain_db``, so that it is
-    limited again there (:func:`limited_at`)."""
+    limited again there (:func:`.prepared.limited_at`)."""
     return sentence.peak * db_to_gain(gain_db) > db_to_gain(LIMIT_DBTP)
 
 

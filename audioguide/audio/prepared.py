@@ -21,7 +21,7 @@ CREST_MARGIN_DB = 4.5
 its own, before limiting, is 3 to 4 dB louder than the chapter it ends up in (the limiter takes a
 little away, and blocks that straddle pauses pull a chapter's gated loudness down; measured on
 espeak-ng speech): with this margin most sentences fit under the limit at their chapter's gain, and
-the rest are limited again there (see :func:`chapter_gain`)."""
+the rest are limited again there (see :func:`.layout.chapter_gain`)."""
 CREST_DB = LIMIT_DBTP - PCM_TARGET - CREST_MARGIN_DB
 """How far a sentence's true peaks may rise above its own loudness (9 dB). Each sentence is limited
 to this crest before the chapter's single gain (a limiter before linear gain, as espeak-ng's high

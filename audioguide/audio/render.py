@@ -47,7 +47,7 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
     """Encode a segment to MP3 frames at ``dest`` (atomically); returns the number of frames.
 
     ``items`` are the prepared sentences' files, where each starts, and whether it is
-    :func:`over_limit` at the chapter's gain (a sentence louder than the chapter as a whole): those
+    :func:`.layout.over_limit` at the chapter's gain (a sentence louder than the chapter as a whole): those
     are limited at it, the rest simply take the gain. Memory holds one sentence.
     """
     from ..fsutil import atomic_path
