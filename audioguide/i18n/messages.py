@@ -56,11 +56,15 @@ def load_catalogue(language: str) -> dict[str, Any]:
     return _flatten(data)
 
 
+TABLES = frozenset({"abbreviations.spoken"})
+"""Keys whose value is a free table (written form -> spoken form), not more keys."""
+
+
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and not _is_plural(value):
+        if isinstance(value, dict) and not _is_plural(value) and name not in TABLES:
             flat.update(_flatten(value, name + "."))
         else:
             flat[name] = value
@@ -111,6 +115,11 @@ class Messages:
     def language_of(self, key: str) -> str:
         """Which catalogue ``key`` comes from: this language's base, or ``"en"`` when it falls back."""
         return self.base if key in load_catalogue(self.language) else FALLBACK
+
+    def table(self, key: str) -> dict[str, str]:
+        """A free table (``abbreviations.spoken``): this language's own, not merged with English."""
+        value = load_catalogue(self.language).get(key) if not self.is_fallback else load_catalogue(FALLBACK).get(key)
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
     def words(self, key: str) -> list[str]:
         """A list value (voice command words, month names, abbreviations)."""

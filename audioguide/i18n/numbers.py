@@ -380,7 +380,7 @@ _CURRENCY_GENDER: dict[str, dict[str, str]] = {
     "es": {"EUR": "m", "EUR_cents": "m", "GBP": "f", "GBP_cents": "m", "USD": "m", "USD_cents": "m", "PLN": "m"},
     "fr": {"GBP": "f", "EUR_cents": "m"},
     "de": {"EUR": "m", "GBP": "n", "USD": "m"},
-    "pl": {"PLN": "m", "PLN_cents": "m", "GBP": "m", "USD": "m"},
+    "pl": {"PLN": "m", "PLN_cents": "m", "GBP": "m", "USD": "m", "EUR": "n"},
     "cy": {"GBP": "f", "GBP_cents": "f", "EUR": "m", "USD": "f"},
 }
 """The grammatical gender of each currency word, for the number before it ("una libra", "dwy bunt")."""
