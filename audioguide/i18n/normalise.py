@@ -53,7 +53,16 @@ _UNIT_WORDS = {
 }
 _UNIT_GENDER = {"cy": {"celsius": "f"}}
 """Units whose noun is feminine; the rest take the masculine form of the number ("un miligramo")."""
-_CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "zł": "PLN", "EUR": "EUR", "GBP": "GBP", "USD": "USD", "PLN": "PLN"}
+_CURRENCY_SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "$": "USD",
+    "zł": "PLN",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "USD": "USD",
+    "PLN": "PLN",
+}
 _NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
 
 
@@ -267,7 +276,9 @@ def _units(text: str, base: str) -> str:
 def _abbreviations(text: str, base: str) -> str:
     table = messages(base).table("abbreviations.spoken")
     for written in sorted(table, key=len, reverse=True):
-        pattern = r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + (r"(?!\w)" if written[-1].isalnum() else "")
+        pattern = (
+            r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + (r"(?!\w)" if written[-1].isalnum() else "")
+        )
         text = re.sub(pattern, table[written], text)
     return text
 

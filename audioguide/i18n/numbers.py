@@ -190,9 +190,7 @@ def spell_number(value: Number, language: str, gender: str | None = None) -> str
     return _n2w(number, base)
 
 
-_AR_ORDINALS = (
-    "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الحادي_عشر الثاني_عشر".split()
-)
+_AR_ORDINALS = "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الحادي_عشر الثاني_عشر".split()
 _AR_ORDINALS_F = (
     "الأولى الثانية الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة الحادية_عشرة الثانية_عشرة".split()
 )
@@ -290,12 +288,14 @@ def spell_time(hour: int, minute: int, language: str, case: str | None = None) -
     if base == "fr":
         if hour == 0 and minute == 0:
             return "minuit"
-        spoken = "midi" if (hour, minute) == (12, 0) else f"{spell_number(hour, 'fr', 'f')} heure" + (
-            "s" if hour > 1 else ""
+        spoken = (
+            "midi"
+            if (hour, minute) == (12, 0)
+            else f"{spell_number(hour, 'fr', 'f')} heure" + ("s" if hour > 1 else "")
         )
         return spoken + (f" {spell_number(minute, 'fr', 'f')}" if minute else "")
     if base == "de":
-        spoken = f"{spell_number(hour, 'de', 'f') if hour == 1 else spell_number(hour, 'de')} Uhr"
+        spoken = f"{spell_number(hour, 'de', 'm')} Uhr"
         return spoken + (f" {spell_number(minute, 'de')}" if minute else "")
     if base == "pl":
         if hour == 0 and minute == 0:

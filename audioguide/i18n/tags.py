@@ -1,6 +1,7 @@
 """BCP 47 language tags: check, normalise, and answer what a guide needs of one (base, direction, name).
 
-Only the well-formedness rules of RFC 5646 (section 2.1) are checked, with the usual case
+Only the well-formedness rules of RFC 5646 (section 2.1) are checked (less the unregistered long
+primary subtags, and the irregular grandfathered tags such as "i-klingon"), with the usual case
 conventions applied ("EN-gb" -> "en-GB", "zh-hans-cn" -> "zh-Hans-CN"); whether a subtag is
 registered is not, so a new region or variant is never refused. Underscores ("en_GB", as POSIX
 locales write them) are read as hyphens, and a few codes with a shorter or newer form are replaced
@@ -16,7 +17,9 @@ from ..errors import InputError
 
 Direction = Literal["ltr", "rtl"]
 
-_LANGUAGE = r"(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+_LANGUAGE = r"(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3})"
+"""A two- or three-letter language and up to three extended subtags. RFC 5646 also reserves four- to
+eight-letter primary subtags, but none is registered, and refusing them catches lang="english"."""
 _SCRIPT = r"(?:-(?P<script>[a-z]{4}))?"
 _REGION = r"(?:-(?P<region>[a-z]{2}|\d{3}))?"
 _VARIANTS = r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)"
@@ -61,8 +64,7 @@ RTL_SCRIPTS = frozenset(
 """ISO 15924 scripts written right to left."""
 
 RTL_LANGUAGES = frozenset(
-    "ar arc arz ary acm apc ajp aeb ckb dv fa prs he ks mzn pnb ps sd syr ug ur yi azb bal glk lrc "
-    "nqo sdh".split()
+    "ar arc arz ary acm apc ajp aeb ckb dv fa prs he ks mzn pnb ps sd syr ug ur yi azb bal glk lrc nqo sdh".split()
 )
 """Languages written right to left when no script subtag says otherwise (Kurdish is not here: Kurmanji
 is mostly written in Latin letters; Sorani has its own code, ``ckb``)."""
@@ -238,6 +240,8 @@ def language_name(tag: str, native: bool = False) -> str:
         return normal
     if native:
         return names[1]
-    details = [name for name in (_SCRIPT_NAMES.get(script_of(normal) or ""), _REGION_NAMES.get(region_of(normal) or ""))]
+    details = [
+        name for name in (_SCRIPT_NAMES.get(script_of(normal) or ""), _REGION_NAMES.get(region_of(normal) or ""))
+    ]
     shown = [d for d in details if d]
     return f"{names[0]} ({', '.join(shown)})" if shown else names[0]
