@@ -4,8 +4,8 @@ Groundwork for issue 16, not yet wired into the build: see docs/LANGUAGES.md for
 is meant to be used and how to add a language.
 """
 
+from audioguide.i18n.catalogue import Messages, messages, shipped_languages
 from audioguide.i18n.detect import LanguageChoice, detect_language, resolve_language
-from audioguide.i18n.messages import Messages, messages, shipped_languages
 from audioguide.i18n.normalise import normalise_text
 from audioguide.i18n.numbers import spell_digits, spell_money, spell_number, spell_ordinal, spell_time, spell_year
 from audioguide.i18n.plural import plural_category

@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .messages import messages
+from .catalogue import messages
 from .numbers import spell_digits, spell_number, spell_ordinal, spell_time, spell_year
 from .plural import plural_category
 from .tags import base_language
@@ -50,8 +50,15 @@ _UNIT_WORDS = {
     "km": "km",
     "°C": "celsius",
     "ºC": "celsius",
+    "h": "h",
 }
-_UNIT_GENDER = {"cy": {"celsius": "f"}}
+_UNIT_GENDER = {
+    "cy": {"celsius": "f", "h": "f"},
+    "es": {"h": "f"},
+    "fr": {"h": "f"},
+    "de": {"h": "f"},
+    "pl": {"h": "f"},
+}
 """Units whose noun is feminine; the rest take the masculine form of the number ("un miligramo")."""
 _CURRENCY_SYMBOLS = {
     "€": "EUR",
@@ -221,9 +228,20 @@ def _times(text: str, base: str) -> str:
             spoken = spoken.removeprefix("الساعة ").strip()
         return f" {spoken} "
 
+    def replace_hour(match: re.Match[str]) -> str:
+        hour = int(match.group(2))
+        return match.group(0) if hour > 24 else f"{spell_time(hour, 0, base)} "
+
     suffix = r"\s*(?:Uhr|h|godz\.?)?"
     text = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!:\d){suffix}(?!\w)", replace, text)
-    text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})?(?!\w)", replace, text)
+    text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})(?!\w)", replace, text)
+    if base == "fr":
+        # "9 h" alone is a time after a preposition of time ("à 9 h"); elsewhere it is hours ("toutes les 8 h").
+        text = re.sub(
+            r"\b(à|vers|dès|de|avant|après|entre|et|jusqu'à)\s(\d{1,2})\s?h(?!\w)",
+            lambda m: f"{m.group(1)} {replace_hour(m)}",
+            text,
+        )
     if base == "de":
         text = re.sub(r"\b(\d{1,2})(?:\.(\d{2}))?\s*Uhr\b", replace, text)
     return text
@@ -297,7 +315,9 @@ def _ranges_and_numbers(text: str, base: str) -> str:
         text,
     )
     text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", messages(base).say("numbers.minus") + " ", text)
-    return re.sub(rf"(?<![\w])({_NUMBER})(?![\w])", lambda m: f" {year_or_number(m.group(1))} ", text)
+    text = re.sub(rf"(?<![\w])({_NUMBER})(?![\w])", lambda m: f" {year_or_number(m.group(1))} ", text)
+    # Digits against letters ("B12", "COVID19", "3x"): the number on its own.
+    return re.sub(r"[0-9]+", lambda m: f" {spell_number(int(m.group(0)), base)} ", text)
 
 
 def normalise_text(text: str, language: str) -> str:
@@ -311,8 +331,8 @@ def normalise_text(text: str, language: str) -> str:
     try:
         text = text.translate(_ARABIC_DIGITS)
         text = _abbreviations(text, base)
-        text = _phones(text, base)
         text = _dates(text, base)
+        text = _phones(text, base)
         text = _times(text, base)
         text = _money(text, base)
         text = _percent(text, base)
@@ -320,7 +340,8 @@ def normalise_text(text: str, language: str) -> str:
         text = _ranges_and_numbers(text, base)
     except (ValueError, ArithmeticError, KeyError, IndexError):
         return _digits_only(original, base)
-    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
+    text = re.sub(r"\s+([,.;:!?)\]»])", r"\1", " ".join(text.split()))
+    text = re.sub(r"([(\[«¿¡])\s+", r"\1", text)
     return text
 
 

@@ -347,7 +347,7 @@ def spell_money(amount: Number, currency: str, language: str) -> str:
     ``currency`` is an ISO 4217 code the catalogues name (EUR, GBP, USD, PLN); the unit words and their
     plural forms come from the language's message catalogue (``currency.EUR``, ``currency.EUR_cents``).
     """
-    from .messages import messages
+    from .catalogue import messages
 
     value = _decimal(amount)
     catalogue = messages(language)

