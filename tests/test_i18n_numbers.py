@@ -298,3 +298,22 @@ def test_abbreviation_tables_for_the_splitter() -> None:
         tables = abbreviations(language)
         for word in tables.never_end | tables.before_number:
             assert word == word.lower().rstrip(".") and " " not in word, (language, word)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "value"),
+    [
+        ("es", "tres", 3),
+        ("es", "una", 1),
+        ("pl", "dwie", 2),
+        ("cy", "tair", 3),
+        ("de", "zwölf", 12),
+        ("ar", "ثلاثة", 3),
+    ],
+)
+def test_number_words_for_voice_commands(language: str, word: str, value: int) -> None:
+    from audioguide.i18n.numbers import number_words
+
+    words = number_words(language)
+    assert words[word] == value
+    assert len(set(words.values())) == 21

@@ -206,3 +206,22 @@ def test_plural_category_covers_every_form_the_language_uses(language: str) -> N
 )
 def test_plural_rules(language: str, value: object, category: str) -> None:
     assert plural_category(language, value) == category
+
+
+def test_the_page_strings_as_one_mapping() -> None:
+    english = messages("en").section("page")
+    for language in SHIPPED:
+        page = messages(language).section("page")
+        assert set(page) == set(english)
+    assert messages("es").section("page")["play"] == "Reproducir"
+    assert messages("tlh").section("page")["play"] == "Play"
+    assert messages("cy").section("voice_commands")["next"] == ["nesaf"]
+
+
+def test_html_attributes() -> None:
+    from audioguide.i18n.tags import html_attributes
+
+    assert html_attributes("ar") == 'lang="ar" dir="rtl"'
+    assert html_attributes("UR-pk") == 'lang="ur-PK" dir="rtl"'
+    assert html_attributes("cy") == 'lang="cy"'
+    assert html_attributes('en" onload="x') == 'lang="und"'

@@ -121,6 +121,14 @@ class Messages:
         value = load_catalogue(self.language).get(key) if not self.is_fallback else load_catalogue(FALLBACK).get(key)
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
+    def section(self, prefix: str) -> dict[str, Any]:
+        """Every key under ``prefix`` ("page") without the prefix, this language's value or else English's:
+        the page's strings as one mapping, ready to embed as JSON for listen.js."""
+        head = prefix.rstrip(".") + "."
+        keys = {k for k in load_catalogue(FALLBACK) if k.startswith(head)}
+        keys |= {k for k in load_catalogue(self.language) if k.startswith(head)}
+        return {key[len(head) :]: self.raw(key) for key in sorted(keys)}
+
     def words(self, key: str) -> list[str]:
         """A list value (voice command words, month names, abbreviations)."""
         value = self.raw(key)

@@ -384,3 +384,16 @@ _CURRENCY_GENDER: dict[str, dict[str, str]] = {
     "cy": {"GBP": "f", "GBP_cents": "f", "EUR": "m", "USD": "f"},
 }
 """The grammatical gender of each currency word, for the number before it ("una libra", "dwy bunt")."""
+
+
+def number_words(language: str, limit: int = 20) -> dict[str, int]:
+    """Spoken numbers 0..``limit`` as words -> value, with the feminine and before-noun forms too, so the
+    listening page can understand "capítulo tres" or "rozdział dwa" said to it."""
+    words: dict[str, int] = {}
+    for n in range(limit + 1):
+        for gender in (None, "m", "f", "n"):
+            try:
+                words.setdefault(spell_number(n, language, gender).lower(), n)
+            except (ValueError, NotImplementedError):
+                continue
+    return words

@@ -245,3 +245,11 @@ def language_name(tag: str, native: bool = False) -> str:
     ]
     shown = [d for d in details if d]
     return f"{names[0]} ({', '.join(shown)})" if shown else names[0]
+
+
+def html_attributes(tag: str) -> str:
+    """``lang="..."`` and, for a right-to-left language, ``dir="rtl"``, safe to put in an HTML or XHTML
+    start tag (the tag is normalised first; a malformed one gives ``lang="und"``)."""
+    normal = normalise_tag(tag) or "und"
+    attributes = f'lang="{normal}"'
+    return attributes + (' dir="rtl"' if direction(normal) == "rtl" else "")
