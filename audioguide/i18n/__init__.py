@@ -7,7 +7,15 @@ is meant to be used and how to add a language.
 from audioguide.i18n.catalogue import Messages, messages, shipped_languages
 from audioguide.i18n.detect import LanguageChoice, detect_language, resolve_language
 from audioguide.i18n.normalise import normalise_text
-from audioguide.i18n.numbers import number_words, spell_digits, spell_money, spell_number, spell_ordinal, spell_time, spell_year
+from audioguide.i18n.numbers import (
+    number_words,
+    spell_digits,
+    spell_money,
+    spell_number,
+    spell_ordinal,
+    spell_time,
+    spell_year,
+)
 from audioguide.i18n.plural import plural_category
 from audioguide.i18n.sentences import abbreviations
 from audioguide.i18n.tags import base_language, direction, html_attributes, language_name, normalise_tag, parse_tag
