@@ -317,3 +317,25 @@ def test_number_words_for_voice_commands(language: str, word: str, value: int) -
     words = number_words(language)
     assert words[word] == value
     assert len(set(words.values())) == 21
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "es",
+            "Tome 20 mg/día o 5 mg/kg, 2 ml/h.",
+            "Tome veinte miligramos al día o cinco miligramos por kilo, dos mililitros por hora.",
+        ),
+        ("fr", "10 mg/j et 1 mg/kg", "dix milligrammes par jour et un milligramme par kilo"),
+        ("de", "20 mg/Tag", "zwanzig Milligramm pro Tag"),
+        ("pl", "20 mg/dobę, 5 mg/kg", "dwadzieścia miligramów na dobę, pięć miligramów na kilogram"),
+        ("cy", "20 mg/dydd", "dau ddeg miligram y dydd"),
+        ("ar", "20 mg/يوم", "عشرون مليغرامًا يوميًا"),
+        ("es", "La 2.ª dosis y el 3.º control.", "La segunda dosis y el tercer control."),
+        ("es", "Quedó en 1.º.", "Quedó en primero."),
+        ("fr", "La 1re dose, le 2e rappel, le 1er jour.", "La première dose, le deuxième rappel, le premier jour."),
+    ],
+)
+def test_per_units_and_written_ordinals(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected

@@ -52,6 +52,23 @@ _UNIT_WORDS = {
     "ºC": "celsius",
     "h": "h",
 }
+_PER = {
+    "d": "per_day",
+    "día": "per_day",
+    "dia": "per_day",
+    "day": "per_day",
+    "jour": "per_day",
+    "j": "per_day",
+    "tag": "per_day",
+    "dzień": "per_day",
+    "dobę": "per_day",
+    "doba": "per_day",
+    "dydd": "per_day",
+    "يوم": "per_day",
+    "kg": "per_kg",
+    "h": "per_hour",
+}
+"""What may follow a unit's slash, lower case, and the catalogue key that says it."""
 _UNIT_GENDER = {
     "cy": {"celsius": "f", "h": "f"},
     "es": {"h": "f"},
@@ -285,9 +302,15 @@ def _units(text: str, base: str) -> str:
         phrase = catalogue.say(f"units.{key}", count=count, n=spoken)
         if match.group(2):
             phrase = f"{_say_amount(match.group(1), base)[0]} {to} {phrase}"
+        if match.group(4):
+            phrase += " " + catalogue.say(f"units.{_PER[match.group(4).lower()]}")
         return f" {phrase} "
 
-    pattern = rf"(?<![\w.,])({_NUMBER})(?:\s?[-–]\s?({_NUMBER}))?\s?({units})(?![\w°])"
+    per = "|".join(re.escape(p) for p in sorted(_PER, key=len, reverse=True))
+    pattern = (
+        rf"(?<![\w.,])({_NUMBER})(?:\s?[-–]\s?({_NUMBER}))?\s?({units})(?![\w°])"
+        rf"(?:\s?/\s?((?i:{per})))?(?!\w)"
+    )
     return re.sub(pattern, replace, text)
 
 
@@ -298,6 +321,26 @@ def _abbreviations(text: str, base: str) -> str:
             r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + (r"(?!\w)" if written[-1].isalnum() else "")
         )
         text = re.sub(pattern, table[written], text)
+    return text
+
+
+def _ordinals(text: str, base: str) -> str:
+    """Written ordinals: Spanish "1.º", "2.ª", French "1er", "1re", "2e", "3ème"."""
+    if base == "es":
+
+        def spanish(match: re.Match[str]) -> str:
+            # Before a masculine noun "primero" and "tercero" lose their -o: "el 3.º control" -> "tercer".
+            before_noun = re.match(r"\s+[^\W\d_]", text[match.end() :]) is not None
+            gender = "f" if match.group(2) == "ª" else ("m" if before_noun else None)
+            return f" {spell_ordinal(int(match.group(1)), 'es', gender)} "
+
+        return re.sub(r"\b(\d{1,3})\.?\s?([ºª])", spanish, text)
+    if base == "fr":
+        return re.sub(
+            r"\b(\d{1,3})(er|re|ère|e|ème|è)(?!\w)",
+            lambda m: f" {spell_ordinal(int(m.group(1)), 'fr', 'f' if m.group(2) in ('re', 'ère') else None)} ",
+            text,
+        )
     return text
 
 
@@ -337,6 +380,7 @@ def normalise_text(text: str, language: str) -> str:
         text = _money(text, base)
         text = _percent(text, base)
         text = _units(text, base)
+        text = _ordinals(text, base)
         text = _ranges_and_numbers(text, base)
     except (ValueError, ArithmeticError, KeyError, IndexError):
         return _digits_only(original, base)
