@@ -146,7 +146,7 @@ def _phones(text: str, base: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         raw = match.group(0)
-        before = text[: match.start()].split()[-3:]
+        before = text[max(0, match.start() - 40) : match.start()].split()[-3:]
         cued = any(word.strip(":,.()").lower() in cues for word in before)
         joiner = "، " if base == "ar" else ", "
         groups = [g for g in re.split(r"[ \-.]", raw.lstrip("+ ").strip()) if g]
@@ -203,11 +203,17 @@ def _dates(text: str, base: str) -> str:
     def numeric(match: re.Match[str]) -> str:
         day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
         full = int(year) + (2000 if len(year) == 2 else 0)
-        spoken = _say_date(day, month, full, base, text[: match.start()])
+        spoken = _say_date(day, month, full, base, text[max(0, match.start() - 40) : match.start()])
         return match.group(0) if spoken is None else f" {spoken} "
 
     def iso(match: re.Match[str]) -> str:
-        spoken = _say_date(int(match.group(3)), int(match.group(2)), int(match.group(1)), base, text[: match.start()])
+        spoken = _say_date(
+            int(match.group(3)),
+            int(match.group(2)),
+            int(match.group(1)),
+            base,
+            text[max(0, match.start() - 40) : match.start()],
+        )
         return match.group(0) if spoken is None else f" {spoken} "
 
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", iso, text)
@@ -224,7 +230,7 @@ def _dates(text: str, base: str) -> str:
         lowered = [m.lower() for m in months]
         month = lowered.index(match.group(2).lower()) + 1
         year = int(match.group(3)) if match.group(3) else None
-        spoken = _say_date(int(match.group(1)), month, year, base, text[: match.start()])
+        spoken = _say_date(int(match.group(1)), month, year, base, text[max(0, match.start() - 40) : match.start()])
         return match.group(0) if spoken is None else f" {spoken} "
 
     return written.sub(named, text)
@@ -238,7 +244,7 @@ def _times(text: str, base: str) -> str:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour > 24 or minute > 59:
             return match.group(0)
-        before = text[: match.start()]
+        before = text[max(0, match.start() - 40) : match.start()]
         case = "oblique" if base == "pl" and _OBLIQUE_PL.search(before) else None
         spoken = spell_time(hour, minute, base, case)
         if base == "ar" and before.rstrip().endswith("الساعة"):
