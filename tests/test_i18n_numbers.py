@@ -339,3 +339,17 @@ def test_number_words_for_voice_commands(language: str, word: str, value: int) -
 )
 def test_per_units_and_written_ordinals(language: str, text: str, expected: str) -> None:
     assert normalise_text(text, language) == expected
+
+
+def test_english_says_what_the_english_speech_rules_say() -> None:
+    """The English speller is num2words shaped to speech/numbers.py's British rules: the two agree."""
+    from audioguide.speech import numbers as english
+
+    for n in [*range(0, 3000), 10_000, 12_345, 100_001, 1_000_000, 2_500_000_017, 10**15 - 1, 10**15]:
+        assert spell_number(n, "en") == english.cardinal(n), n
+    for n in range(1, 1200):
+        assert spell_ordinal(n, "en") == english.ordinal(n), n
+    for n in range(0, 2200):
+        assert spell_year(n, "en") == english.year(n), n
+    for written in ("1,250", "2.5", ".5", "007", "0", "10.05"):
+        assert spell_number(written, "en") == english.number(written), written

@@ -1,6 +1,9 @@
 """Numbers in words in a guide's language: cardinals, ordinals, years, times, money and digit strings.
 
-English keeps the project's own British rules (``audioguide.speech.numbers``). Spanish, French,
+English follows the project's own British rules (``audioguide.speech.numbers``: "one thousand two
+hundred and fifty", "nineteen oh five"), reproduced here from num2words' English, which says the
+same cardinals and ordinals (the tests compare the two), so this package needs nothing from the
+speech rules and any stage may use it. Spanish, French,
 German, Polish and Arabic use num2words, with the small agreements a listener notices added here:
 the feminine and the shortened masculine before a noun ("una", "veintiún"), German "ein" and
 Polish "jedna"/"dwie". Welsh uses the decimal way of counting taught in schools and used in public
@@ -51,6 +54,47 @@ def _n2w(value: Any, language: str, **kwargs: Any) -> str:
     if language == "ar":
         text = text.replace("و ", "و")  # the conjunction is written joined to the next word
     return " ".join(text.split())
+
+
+# --- English, as speech/numbers.py says it ----------------------------------------------------------
+
+EN_MAX_CARDINAL = 10**15 - 1
+"""Longer numbers are read digit by digit (as speech/numbers.py does)."""
+
+
+def _en_cardinal(n: int) -> str:
+    if n < 0:
+        return "minus " + _en_cardinal(-n)
+    if n > EN_MAX_CARDINAL:
+        return spell_digits(str(n), "en")
+    return _n2w(n, "en").replace(",", "")
+
+
+def _en_year(n: int) -> str:
+    if 2000 <= n <= 2009 or n < 1000 or n > 9999:
+        return _en_cardinal(n)
+    century, rest = divmod(n, 100)
+    if rest == 0:
+        return f"{_en_cardinal(century)} hundred"
+    if rest < 10:
+        return f"{_en_cardinal(century)} oh {_en_cardinal(rest)}"
+    return f"{_en_cardinal(century)} {_en_cardinal(rest)}"
+
+
+def _en_number(value: Number, number: Decimal) -> str:
+    """A written number: "1,250" -> cardinal, "007" -> digits, "2.5" -> "two point five"."""
+    text = (str(value) if isinstance(value, str) else format(number, "f")).strip().replace(",", "")
+    sign = "minus " if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-+").partition(".")
+    if whole and len(whole) > 1 and whole.startswith("0"):
+        spoken = spell_digits(whole, "en")
+    elif whole:
+        spoken = _en_cardinal(int(whole))
+    else:
+        spoken = ""
+    if fraction:
+        spoken = f"{spoken} point {spell_digits(fraction, 'en')}".strip()
+    return sign + (spoken or "zero")
 
 
 # --- Welsh, decimal counting -------------------------------------------------------------------
@@ -167,10 +211,7 @@ def spell_number(value: Number, language: str, gender: str | None = None) -> str
     base = base_language(language)
     integral = number == number.to_integral_value() and "." not in str(value) and "," not in str(value)
     if base == "en":
-        from ..speech import numbers as english
-
-        text = str(value) if isinstance(value, str) else format(number, "f")
-        return ("minus " if number < 0 else "") + english.number(text.lstrip("-"))
+        return _en_number(value, number)
     if base == "cy":
         if integral:
             whole = int(number)
@@ -221,9 +262,7 @@ def spell_ordinal(value: int, language: str, gender: str | None = None) -> str:
     n = int(value)
     base = base_language(language)
     if base == "en":
-        from ..speech import numbers as english
-
-        return english.ordinal(n)
+        return _n2w(n, "en", to="ordinal").replace(",", "")
     if base == "ar":
         if 1 <= n <= 12:
             return (_AR_ORDINALS_F if gender == "f" else _AR_ORDINALS)[n - 1].replace("_", " ")
@@ -252,9 +291,7 @@ def spell_year(value: int, language: str) -> str:
     n = int(value)
     base = base_language(language)
     if base == "en":
-        from ..speech import numbers as english
-
-        return english.year(n)
+        return _en_year(n)
     if base == "de" and 1100 <= n <= 1999:
         century, rest = divmod(n, 100)
         return _n2w(century, "de") + "hundert" + (_n2w(rest, "de") if rest else "")
@@ -276,12 +313,10 @@ def spell_time(hour: int, minute: int, language: str, case: str | None = None) -
         raise ValueError(f"{hour}:{minute:02d} is not a time of day")
     base = base_language(language)
     if base == "en":
-        from ..speech import numbers as english
-
         if minute == 0:
-            return f"{english.cardinal(hour)} o'clock" if 0 < hour <= 12 else f"{english.cardinal(hour)} hundred"
+            return f"{_en_cardinal(hour)} o'clock" if 0 < hour <= 12 else f"{_en_cardinal(hour)} hundred"
         middle = " oh " if minute < 10 else " "
-        return f"{english.cardinal(hour)}{middle}{english.cardinal(minute)}"
+        return f"{_en_cardinal(hour)}{middle}{_en_cardinal(minute)}"
     if base == "es":
         spoken = spell_number(hour, "es", "f")
         return spoken + (f" y {spell_number(minute, 'es', 'm')}" if minute else "")
