@@ -34,6 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "audioguide.mp3",
         ),
     ),
+    ("language", ("audioguide.i18n", "audioguide.i18n.*")),
     ("read", ("audioguide.reader",)),
     ("speech", ("audioguide.speech", "audioguide.speech.*", "audioguide.script", "audioguide.speech_memo")),
     ("synthesise", ("audioguide.engines", "audioguide.engines.*", "audioguide.synth")),
