@@ -1,10 +1,13 @@
 """Subscribing without typing: one link per podcast app, QR codes, and the words for when there is no address.
 
 The podcast apps and how each one is opened with a feed live in :data:`CLIENTS`, the one table the
-listening page, ``subscribe.html`` and the page's script all read. The URL schemes and the rule for
-joining a scheme to a feed address follow the Podlove Subscribe Button's client list: a scheme that
-takes the address as a path gets it without a leading ``http://`` (an ``https://`` address keeps its
-scheme); a scheme that takes it as a query parameter gets the whole address, percent-encoded.
+listening page, ``subscribe.html`` and the page's script all read. The URL schemes follow the Podlove
+Subscribe Button's client list, and so does the rule for joining a scheme to a feed address: a scheme
+that takes the address as a path gets it without its ``http://`` (the app adds a scheme itself). An
+``https://`` address loses its scheme too, unlike in Podlove: in ``podcast://https://host/feed`` a
+browser's URL parser reads ``https:`` as a host with an empty port and passes the app
+``podcast://https//host/feed``. A scheme that takes the address as a query parameter gets the whole
+address, percent-encoded.
 
 QR codes are drawn at build time with segno (pure Python, SVG, no network).
 """
@@ -57,8 +60,10 @@ def link(client: Client, feed_url: str) -> str:
     """The address that opens ``client`` with the feed at ``feed_url`` (an absolute http or https URL)."""
     if client.query:
         return client.prefix + quote(feed_url, safe="")
-    bare = feed_url[len("http://") :] if feed_url.startswith("http://") else feed_url
-    return client.prefix + bare
+    for scheme in ("http://", "https://"):
+        if feed_url.startswith(scheme):
+            return client.prefix + feed_url[len(scheme) :]
+    return client.prefix + feed_url
 
 
 def absolute_base(base: object) -> str | None:

@@ -49,7 +49,7 @@
     if (client.query) {
       return client.prefix + encodeURIComponent(url);
     }
-    return client.prefix + (url.startsWith("http://") ? url.slice("http://".length) : url);
+    return client.prefix + url.replace(/^https?:\/\//, "");
   }
 
   function devicePlatform() {
@@ -187,21 +187,21 @@
    * Everything the listener can ask for, in one place. Each entry says how it is reached:
    *   key     the default shortcut key (the key list in Settings shows and remaps these)
    *   buttons the ids of buttons that do it (switch scanning chooses buttons, so it uses these too)
-   *   voice   the spoken phrases, tried in this table's order
+   *   voice   the spoken phrases, tried in this table's order (so "back to the previous chapter" is a chapter)
    *   media   the Media Session action (headset, lock screen, car), whose details go to run()
    */
   const ACTIONS = [
     { id: "playPause", name: "Play or pause", key: " ", buttons: ["play", "bar-play"], run: () => togglePlay() },
     { id: "firstChapter", name: "First chapter", voice: /\bfirst chapter\b/, run: () => goToChapter(firstChapter(), true) },
     { id: "lastChapter", name: "Last chapter", voice: /\b(last|final) chapter\b/, run: () => goToChapter(chapters.length - 1, true) },
-    { id: "back", name: "Back 15 seconds", key: "ArrowLeft", buttons: ["back"], voice: /\b(back|rewind)\b/,
-      media: "seekbackward", run: (details) => skip(-((details && details.seekOffset) || 15)) },
-    { id: "forward", name: "Forward 30 seconds", key: "ArrowRight", buttons: ["forward"], voice: /\b(forward|skip)\b/,
-      media: "seekforward", run: (details) => skip((details && details.seekOffset) || 30) },
     { id: "previous", name: "Previous chapter", key: "p", buttons: ["previous"], voice: /\bprevious\b/,
       media: "previoustrack", run: () => stepChapter(-1) },
     { id: "next", name: "Next chapter", key: "n", buttons: ["next"], voice: /\b(next|skip chapter)\b/,
       media: "nexttrack", run: () => stepChapter(1) },
+    { id: "back", name: "Back 15 seconds", key: "ArrowLeft", buttons: ["back"], voice: /\b(back|rewind)\b/,
+      media: "seekbackward", run: (details) => skip(-((details && details.seekOffset) || 15)) },
+    { id: "forward", name: "Forward 30 seconds", key: "ArrowRight", buttons: ["forward"], voice: /\b(forward|skip)\b/,
+      media: "seekforward", run: (details) => skip((details && details.seekOffset) || 30) },
     { id: "slower", name: "Slower", key: "s", buttons: ["slower"], voice: /\b(slower|slow down)\b/, run: () => changeSpeed(-1) },
     { id: "faster", name: "Faster", key: "f", buttons: ["faster"], voice: /\b(faster|speed up)\b/, run: () => changeSpeed(1) },
     { id: "quieter", name: "Quieter", key: "ArrowDown", buttons: ["quieter"], voice: /\b(quieter|softer|volume down)\b/,
@@ -772,6 +772,7 @@
     hideResume();
     showPlaying();
   });
+  audio.addEventListener("durationchange", showMediaState);
   audio.addEventListener("pause", () => {
     showPlaying();
     savePosition(true);
@@ -988,12 +989,14 @@
 
   /**
    * The highlight steps through the top level: Play/Pause, the groups (Chapters, Player controls,
-   * Subscribe, Settings) and the scanning switch (to stop). A press on a group goes inside it; its
+   * Subscribe, Settings; a group with nothing to choose is left out) and the scanning switch (to stop). A press on a group goes inside it; its
    * items then step in turn, ending with "Leave this group". After a choice the highlight goes back
    * to Play/Pause and stays there a whole interval. Two rounds of a group without a press leave it.
    */
   const scan = { group: null, items: [], at: -1, rounds: 0, timer: 0 };
   const GROUP_ROUNDS = 2;
+  /** The groups in scanning order: chapters first, as choosing one is what most listeners do. */
+  const SCAN_GROUPS = ["chapters", "more-controls", "subscribe", "settings"];
 
   function visible(el) {
     return Boolean(el) && !el.closest("[hidden]") && el.getClientRects().length > 0;
@@ -1001,8 +1004,9 @@
 
   function topItems() {
     const top = [$("resume-play"), $("resume-restart"), $("play")];
-    for (const group of document.querySelectorAll("[data-scan-group]")) {
-      if (group.id === "settings" || Array.from(group.querySelectorAll("[data-scan]")).some(visible)) {
+    for (const id of SCAN_GROUPS) {
+      const group = $(id);
+      if (group && (id === "settings" || Array.from(group.querySelectorAll("[data-scan]")).some(visible))) {
         top.push(group);
       }
     }
@@ -1342,10 +1346,10 @@
   function obey(phrase) {
     const said = phrase.toLowerCase().trim();
     const chapter = said.match(/\bchapter\s+(\w+)/);
-    if (chapter && !/^(last|final|first)$/.test(chapter[1])) {
-      const word = chapter[1];
-      const number = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
-      const index = number === undefined ? -1 : chapterByNumber(number);
+    const word = chapter ? chapter[1] : "";
+    const number = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
+    if (number !== undefined) {
+      const index = chapterByNumber(number);
       if (index >= 0) {
         goToChapter(index, true);
         return true;
