@@ -1113,3 +1113,44 @@ def test_every_control_is_at_least_72_pixels_in_every_state(
         INTERACTIVE,
     )
     assert small == []
+
+
+def test_serve_on_the_network_prints_a_qr_code_of_the_page(site: BuildResult, tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from PIL import Image
+
+    command = [sys.executable, "-m", "audioguide", "serve", str(site.out), "--host", "0.0.0.0", "--port", "0"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    lines: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as served:
+        try:
+            assert served.stdout is not None
+            for line in served.stdout:
+                lines.append(line.rstrip("\n"))
+                if line.startswith("Press Ctrl+C"):
+                    break
+        finally:
+            served.terminate()
+            served.wait(timeout=10)
+    page_line = next(line for line in lines if line.startswith("Listening page: "))
+    page_url = page_line.removeprefix("Listening page: ")
+    # The code is drawn with half blocks, two rows of modules to a line; a block is a light module.
+    art = [line for line in lines if line and set(line) <= set("█▀▄ ")]
+    assert len(art) > 10
+    width = max(len(line) for line in art)
+    image = Image.new("L", (width, 2 * len(art)), 255)
+    for y, line in enumerate(art):
+        for x, char in enumerate(line):
+            top, bottom = char in "█▀", char in "█▄"
+            image.putpixel((x, 2 * y), 0 if top else 255)
+            image.putpixel((x, 2 * y + 1), 0 if bottom else 255)
+    # Light modules as blocks means the code reads on a dark terminal: invert it, add a margin, enlarge.
+    from PIL import ImageOps
+
+    picture = ImageOps.expand(ImageOps.invert(image), border=8, fill=255).resize(
+        ((width + 16) * 8, (2 * len(art) + 16) * 8), Image.Resampling.NEAREST
+    )
+    picture.save(tmp_path / "terminal-qr.png")
+    assert decode_qr(tmp_path / "terminal-qr.png") == [page_url]
