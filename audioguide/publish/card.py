@@ -80,7 +80,7 @@ def _draw(title: str, feed_url: str) -> Image.Image:
     height = address_top - MARGIN - 16
     title_font, title_lines = _fit(draw, _break_words, title, width, (64, 56, 50, 44, 40, 36, 32, 28), 4)
     say = f"Ask your phone: play {title}"
-    scan = "Scan the code to subscribe."
+    scan = "Scan it in a podcast app, or type:"
     y = MARGIN
     for line in title_lines:
         draw.text((text_left, y), line, font=title_font, fill=BLACK, stroke_width=1, stroke_fill=BLACK)

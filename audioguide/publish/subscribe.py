@@ -130,12 +130,13 @@ def panel(feed_url: str | None, page_url: str | None, *, prefix: str = "", headi
     if feed_url and page_url:
         qr = (
             f'<div class="qr-pair">\n'
-            f'<figure class="qr"><img src="{esc(prefix + QR_FEED)}" width="240" height="240" '
-            f'alt="QR code of the podcast feed address">'
-            f"<figcaption>Scan with a phone’s camera to subscribe</figcaption></figure>\n"
             f'<figure class="qr"><img src="{esc(prefix + QR_PAGE)}" width="240" height="240" '
             f'alt="QR code of this listening page’s address">'
-            f"<figcaption>Scan to open this page on a phone</figcaption></figure>\n"
+            "<figcaption>Point a phone’s camera here to open this page on the phone, then choose its app"
+            "</figcaption></figure>\n"
+            f'<figure class="qr"><img src="{esc(prefix + QR_FEED)}" width="240" height="240" '
+            f'alt="QR code of the podcast feed address">'
+            f"<figcaption>The feed address, for a podcast app that scans codes</figcaption></figure>\n"
             f"</div>\n"
             f'<p><a class="link-button" href="{esc(prefix)}card.pdf">Print a wallet-size subscribe card (PDF)</a></p>'
         )

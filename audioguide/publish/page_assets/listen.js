@@ -371,6 +371,7 @@
   function pause() {
     wantPlaying = false;
     audio.pause();
+    showPlaying(); // at once: the "pause" event comes a moment later
   }
 
   function togglePlay() {
@@ -842,6 +843,7 @@
     $("playbar").hidden = !show;
     $("scan-exit").hidden = !inGroup;
     document.body.classList.toggle("has-bar", show);
+    document.documentElement.classList.toggle("has-bar", show);
   }
   if ("IntersectionObserver" in window) {
     new IntersectionObserver((entries) => {
