@@ -652,7 +652,7 @@ def test_a_build_with_a_base_url_writes_qr_codes_and_a_card_that_decode(based: B
         colours = card_image.convert("L").getcolors(256) or []
         # Black on white: nothing but the two and the grey edges of letters, and mostly the two.
         pure = sum(n for n, v in colours if v in (0, 255))
-        assert pure / (card_image.width * card_image.height) > 0.97
+        assert pure / (card_image.width * card_image.height) > 0.95
     # A rebuild gives the same bytes (no date in the PDF).
     before = {name: (out / name).read_bytes() for name in extra}
     build(
@@ -661,6 +661,32 @@ def test_a_build_with_a_base_url_writes_qr_codes_and_a_card_that_decode(based: B
         )
     )
     assert {name: (out / name).read_bytes() for name in extra} == before
+
+
+@pytest.mark.parametrize(
+    ("title", "url"),
+    [
+        ("Living well", "http://192.168.1.20:8000/feed.xml"),
+        ("Élan — Ünïcode Привет guide", "https://guides.example.org/ünï/feed.xml"),
+        (
+            "Living well with inclusion body myositis: a practical guide for people, families and carers " * 2,
+            "https://very-long-subdomain.guides.example-health-charity.org.uk/resources/audio/"
+            "living-well-with-inclusion-body-myositis-2026-edition/feed.xml",
+        ),
+    ],
+)
+def test_the_card_reads_for_any_title_and_address(title: str, url: str, tmp_path: Path) -> None:
+    from audioguide.publish import card
+
+    png, pdf = card.card_image_bytes(title, url)
+    (tmp_path / "card.png").write_bytes(png)
+    (tmp_path / "card.pdf").write_bytes(pdf)
+    assert decode_qr(tmp_path / "card.png") == [url]
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "card.pdf"), str(tmp_path / "pdf")], check=True
+    )
+    assert decode_qr(tmp_path / "pdf.png") == [url]
+    assert card.card_image_bytes(title, url) == (png, pdf)
 
 
 def test_subscribe_links_and_qr_codes_on_the_page(session: Any, based: BuildResult, tmp_path: Path) -> None:

@@ -56,7 +56,10 @@ def _draw(title: str, feed_url: str) -> Image.Image:
 
     # The feed address along the bottom, across the whole card, in the largest type that fits 2 lines.
     inner = WIDTH - 2 * MARGIN
-    address_font, address_lines = _fit(draw, _break_url, feed_url, inner, (54, 48, 44, 40, 36, 32, 28), 2)
+    # Never cut short: a wrong address is worse than a smaller code, so the last size keeps every line.
+    address_font, address_lines = _fit(
+        draw, _break_url, feed_url, inner, (54, 48, 44, 40, 36, 32, 28, 26, 24), 2, whole=True
+    )
     line_height = _line_height(draw, address_font)
     address_top = HEIGHT - MARGIN - line_height * len(address_lines)
 
@@ -78,18 +81,19 @@ def _draw(title: str, feed_url: str) -> Image.Image:
     text_left = left + side + 12
     width = WIDTH - MARGIN - text_left
     height = address_top - MARGIN - 16
-    title_font, title_lines = _fit(draw, _break_words, title, width, (64, 56, 50, 44, 40, 36, 32, 28), 4)
+    title_font, title_lines = _fit(draw, _break_words, title, width, (64, 56, 50, 44, 40, 36, 32, 28), 4, bold=True)
     say = f"Ask your phone: play {title}"
     scan = "Scan it in a podcast app, or type:"
     y = MARGIN
     for line in title_lines:
-        draw.text((text_left, y), line, font=title_font, fill=BLACK, stroke_width=1, stroke_fill=BLACK)
+        draw.text((text_left, y), line, font=title_font, fill=BLACK)
         y += _line_height(draw, title_font)
     y += 10
     draw.rectangle((text_left, y, WIDTH - MARGIN, y + 5), fill=BLACK)
     y += 18
     room = height - (y - MARGIN)
-    say_font, say_lines = _fit(draw, _break_words, say, width, (40, 36, 32, 30, 28, 26, 24), max(1, room // 34 - 1))
+    say_sizes = tuple(size for size in (40, 36, 32, 30, 28, 26, 24) if size <= title_font.size) or (24,)
+    say_font, say_lines = _fit(draw, _break_words, say, width, say_sizes, max(1, room // 34 - 1))
     for line in say_lines:
         draw.text((text_left, y), line, font=say_font, fill=BLACK)
         y += _line_height(draw, say_font)
@@ -104,9 +108,24 @@ def _draw(title: str, feed_url: str) -> Image.Image:
     return image
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
+FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans{bold}.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans{bold}.ttf",
+    "/Library/Fonts/Arial{bold}.ttf",
+    "C:/Windows/Fonts/arial{bold_win}.ttf",
+)
+"""Fonts with accented and non-Latin letters, tried in turn; Pillow's own font (Latin only) is the last resort."""
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
+    for pattern in FONTS:
+        path = pattern.format(bold="-Bold" if bold else "", bold_win="bd" if bold else "")
+        try:
+            return ImageFont.truetype(path, size=size)
+        except OSError:
+            continue
     font = ImageFont.load_default(size=size)
     return font  # type: ignore[return-value]
 
@@ -123,16 +142,24 @@ def _fit(
     width: int,
     sizes: tuple[int, ...],
     max_lines: int,
+    *,
+    bold: bool = False,
+    whole: bool = False,
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest font in ``sizes`` at which ``breaker`` puts ``text`` in ``max_lines`` lines of ``width``."""
-    font = _font(sizes[-1])
+    """The largest font in ``sizes`` at which ``breaker`` puts ``text`` in ``max_lines`` lines of ``width``.
+
+    When none does, the smallest, with the lines cut to ``max_lines`` (or all of them when ``whole``).
+    """
+    font = _font(sizes[-1], bold)
     lines: list[str] = []
     for size in sizes:
-        font = _font(size)
+        font = _font(size, bold)
         lines = breaker(draw, text, font, width)
         if len(lines) <= max_lines:
             return font, lines
-    return font, lines[:max_lines]
+    if whole or len(lines) <= max_lines:
+        return font, lines
+    return font, [*lines[: max_lines - 1], lines[max_lines - 1].rstrip(" ,;:") + "…"]
 
 
 def _fits(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> bool:
