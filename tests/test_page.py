@@ -689,6 +689,17 @@ def test_the_card_reads_for_any_title_and_address(title: str, url: str, tmp_path
     assert card.card_image_bytes(title, url) == (png, pdf)
 
 
+def test_a_base_url_too_long_for_a_qr_code_is_one_clear_error(tmp_path: Path) -> None:
+    from audioguide.errors import InputError
+
+    source = tmp_path / "guide.md"
+    source.write_text(GUIDE, encoding="utf-8")
+    base = "https://example.org/" + "a" * 3000 + "/"
+    with pytest.raises(InputError, match=r"--base-url is too long to draw as a QR code"):
+        build(BuildOptions(source=source, out=tmp_path / "out", engine="fake", cache_dir=tmp_path / "c", base_url=base))
+    assert not (tmp_path / "out" / "card.pdf").exists() and not (tmp_path / "out" / "subscribe").exists()
+
+
 def test_subscribe_links_and_qr_codes_on_the_page(session: Any, based: BuildResult, tmp_path: Path) -> None:
     expected = [(c.id, subscribe.link(c, FEED_URL)) for c in subscribe.CLIENTS]
     for name in ("index.html", "subscribe.html"):

@@ -17,6 +17,7 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..fsutil import write_atomic
 from ..model import BuiltChapter
 from . import card, subscribe
@@ -50,12 +51,20 @@ def publish(ctx: PublishContext) -> list[str]:
     page_url = base + PAGE if base else None
     title = ctx.script.title
     if feed_url and page_url:
-        write_atomic(ctx.out / subscribe.QR_FEED, subscribe.qr_svg(feed_url, "Podcast feed address").encode("utf-8"))
-        write_atomic(ctx.out / subscribe.QR_PAGE, subscribe.qr_svg(page_url, "Listening page address").encode("utf-8"))
-        png, pdf = card.card_image_bytes(title, feed_url)
-        write_atomic(ctx.out / card.PNG, png)
-        write_atomic(ctx.out / card.PDF, pdf)
-        written += [subscribe.QR_FEED, subscribe.QR_PAGE, card.PNG, card.PDF]
+        # Everything is drawn before anything is written, so a failure leaves no half-made set.
+        try:
+            drawn = {
+                subscribe.QR_FEED: subscribe.qr_svg(feed_url, "Podcast feed address").encode("utf-8"),
+                subscribe.QR_PAGE: subscribe.qr_svg(page_url, "Listening page address").encode("utf-8"),
+            }
+            drawn[card.PNG], drawn[card.PDF] = card.card_image_bytes(title, feed_url)
+        except ValueError as exc:  # segno's DataOverflowError: no QR code holds an address this long
+            raise InputError(
+                f"The --base-url is too long to draw as a QR code ({len(feed_url)} characters); use a shorter address."
+            ) from exc
+        for rel, data in drawn.items():
+            write_atomic(ctx.out / rel, data)
+            written.append(rel)
     write_atomic(
         ctx.out / subscribe.PAGE,
         render_subscribe(title, ctx.script.language, feed_url, page_url, generator=generator, versions=versions),
