@@ -2,7 +2,9 @@
 
 A small guide is built once with the fake engine (a real 220 Hz tone, 10 ms per character), so the
 audio genuinely plays and the sentence cues have real times. The build is served with
-``audioguide serve``'s own server (Range requests), and once opened from ``file://``.
+``audioguide serve``'s own server (Range requests), and once opened from ``file://``. A second build
+with a base URL carries the app links, QR codes and the subscribe card. Switch-scanning tests put the
+page's timers on Playwright's clock, so the highlight moves only when a test moves the clock.
 """
 
 from __future__ import annotations
