@@ -457,6 +457,11 @@ def serve(
         typer.echo(f"Serving {chosen} at {base}")
         typer.echo(f"Podcast feed: {base}feed.xml")
         typer.echo(f"Listening page: {base}index.html")
+        if host in ("0.0.0.0", "::", ""):
+            from .publish.subscribe import qr_terminal
+
+            typer.echo("Point a phone's camera at this code to open the listening page and subscribe:")
+            typer.echo(qr_terminal(f"{base}index.html"))
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
