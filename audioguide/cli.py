@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 
 from . import __version__
 from .errors import AudioguideError
+from .model import Block
 
 app = typer.Typer(
     name="audioguide",
@@ -32,6 +32,17 @@ DEBUG = {"on": False}
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _formats_help() -> str:
+    """``--formats`` help from the publisher registry. A publisher that fails to import is named here
+    and fails any build; help itself still works."""
+    from .publish import formats_help
+
+    try:
+        return formats_help()
+    except ImportError as exc:
+        return f"Extra outputs, comma-separated. (This installation is broken: {exc}.)"
 
 
 @contextmanager
@@ -152,7 +163,10 @@ def build(
         Optional[str],
         typer.Option(
             "--base-url",
-            help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.",
+            help=(
+                "Web address the output folder will be published at; "
+                "makes the feed's links absolute so podcast apps can follow them."
+            ),
         ),
     ] = None,
     author: Annotated[
@@ -186,7 +200,7 @@ def build(
         Optional[str],
         typer.Option(
             "--formats",
-            help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).",
+            help=_formats_help(),
         ),
     ] = None,
     jobs: Annotated[
@@ -207,14 +221,21 @@ def build(
         Optional[str],
         typer.Option(
             "--fallback-engine",
-            help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.",
+            help=(
+                "If the chosen engine can't be used (for example gtts without internet), "
+                "build with this one instead, e.g. pyttsx3."
+            ),
         ),
     ] = None,
     pauses: Annotated[
         Optional[str],
         typer.Option(
             "--pauses",
-            help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).",
+            help=(
+                "Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), "
+                "paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the "
+                "start and end of each chapter, 0.4 and 1.2: together the pause between chapters)."
+            ),
         ),
     ] = None,
     config: Annotated[
@@ -254,7 +275,7 @@ def build(
         if settings.get("lexicon") is not None:
             settings["lexicon"] = Path(settings["lexicon"])
         if "pauses" in settings or pauses is not None:
-            from .audio import Pacing
+            from .pacing import Pacing
 
             from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
             settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
@@ -290,13 +311,16 @@ def sections(
     with _friendly_errors():
         document = load_document(source)
         slugs = unique_slugs([s.title for s in document.sections])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "title": s.title,
                 "level": s.level,
                 "slug": slug,
-                "words": sum(len(p.split()) for p in s.paragraphs),
-                "sentences": sum(len(split_sentences(p)) for p in s.paragraphs),
+                "words": sum(len(_block_text(p).split()) for p in s.paragraphs),
+                "sentences": sum(
+                    len(split_sentences(p)) if isinstance(p, str) else len(p.rows) + bool(p.caption)
+                    for p in s.paragraphs
+                ),
             }
             for s, slug in zip(document.sections, slugs, strict=True)
         ]
@@ -432,7 +456,10 @@ def serve(
         str,
         typer.Option(
             "--host",
-            help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.",
+            help=(
+                "Address to listen on. The default lets only this computer in; "
+                "use 0.0.0.0 to let phones on your network subscribe."
+            ),
         ),
     ] = "127.0.0.1",
 ) -> None:
@@ -449,6 +476,11 @@ def serve(
         typer.echo(f"Serving {chosen} at {base}")
         typer.echo(f"Podcast feed: {base}feed.xml")
         typer.echo(f"Listening page: {base}index.html")
+        if host in ("0.0.0.0", "::", ""):
+            from .publish.subscribe import qr_terminal
+
+            typer.echo("Point a phone's camera at this code to open the listening page and subscribe:")
+            typer.echo(qr_terminal(f"{base}index.html"))
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
@@ -486,10 +518,17 @@ def cache(
             raise InputError(f"Unknown cache action '{action}'. Use: audioguide cache info, or audioguide cache clear.")
 
 
+def _block_text(block: Block) -> str:
+    """A paragraph, or a table's caption, headers and cells, as words to count."""
+    if isinstance(block, str):
+        return block
+    return " ".join([block.caption, *block.header, *(cell for row in block.rows for cell in row)])
+
+
 def main() -> None:
     """Entry point of the console script."""
     app(prog_name="audioguide")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

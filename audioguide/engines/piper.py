@@ -57,13 +57,16 @@ class PiperEngine:
     name: ClassVar[str] = "piper"
     summary: ClassVar[str] = "Natural offline voice through Piper (pip install 'audioguide[piper]')."
     offline: ClassVar[bool] = True
-    fresh_process: ClassVar[bool] = True
-    """onnxruntime's threads don't survive fork: parallel workers start afresh."""
+    rank: ClassVar[int] = 20
 
     def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en") -> None:
         self.voice = voice
         self.rate = rate or DEFAULT_RATE
         self.language = language
+
+    def fresh_process(self) -> bool:
+        """onnxruntime's threads don't survive fork: parallel workers start afresh."""
+        return True
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
