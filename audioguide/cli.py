@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 
 from . import __version__
 from .errors import AudioguideError
+from .model import Block
 
 app = typer.Typer(
     name="audioguide",
@@ -32,6 +32,17 @@ DEBUG = {"on": False}
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _formats_help() -> str:
+    """``--formats`` help from the publisher registry. A publisher that fails to import is named here
+    and fails any build; help itself still works."""
+    from .publish import formats_help
+
+    try:
+        return formats_help()
+    except ImportError as exc:
+        return f"Extra outputs, comma-separated. (This installation is broken: {exc}.)"
 
 
 @contextmanager
@@ -108,6 +119,12 @@ def _source(source: Optional[str]) -> Path | str | None:
     return Path(source)
 
 
+def _local(source: Optional[str]) -> Path | None:
+    """The source as a file path, or None for a web address (which has no settings file beside it)."""
+    where = _source(source)
+    return where if isinstance(where, Path) else None
+
+
 def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     """A progress callback drawing rich bars on stderr, and a function to close them."""
     from rich.console import Console
@@ -164,7 +181,10 @@ def build(
         Optional[str],
         typer.Option(
             "--base-url",
-            help="Web address the output folder will be published at; makes the feed's links absolute so podcast apps can follow them.",
+            help=(
+                "Web address the output folder will be published at; "
+                "makes the feed's links absolute so podcast apps can follow them."
+            ),
         ),
     ] = None,
     author: Annotated[
@@ -198,7 +218,7 @@ def build(
         Optional[str],
         typer.Option(
             "--formats",
-            help="Extra outputs, comma-separated: mp3 (whole guide in one file with chapter marks), m4b (audiobook), daisy (DAISY 2.02 talking book), epub (EPUB 3 with read-along audio).",
+            help=_formats_help(),
         ),
     ] = None,
     jobs: Annotated[
@@ -219,14 +239,21 @@ def build(
         Optional[str],
         typer.Option(
             "--fallback-engine",
-            help="If the chosen engine can't be used (for example gtts without internet), build with this one instead, e.g. pyttsx3.",
+            help=(
+                "If the chosen engine can't be used (for example gtts without internet), "
+                "build with this one instead, e.g. pyttsx3."
+            ),
         ),
     ] = None,
     pauses: Annotated[
         Optional[str],
         typer.Option(
             "--pauses",
-            help="Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the start and end of each chapter, 0.4 and 1.2: together the pause between chapters).",
+            help=(
+                "Pauses in seconds, e.g. sentence=0.6,paragraph=1.2: sentence (between sentences, default 0.45), "
+                "paragraph (after a paragraph, 0.9), heading (before a subheading, 1.4), lead_in and tail (at the "
+                "start and end of each chapter, 0.4 and 1.2: together the pause between chapters)."
+            ),
         ),
     ] = None,
     config: Annotated[
@@ -245,8 +272,7 @@ def build(
     from .config import find_config, load_config
 
     with _friendly_errors():
-        where = _source(source)
-        found = find_config(where if isinstance(where, Path) else None, config)
+        found = find_config(_local(source), config)
         settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
@@ -267,13 +293,13 @@ def build(
         if settings.get("lexicon") is not None:
             settings["lexicon"] = Path(settings["lexicon"])
         if "pauses" in settings or pauses is not None:
-            from .audio import Pacing
+            from .pacing import Pacing
 
             from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
             settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
         if "formats" in settings:
             settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=where, out=out, cache_dir=cache_dir, **settings)
+        options = BuildOptions(source=_source(source), out=out, cache_dir=cache_dir, **settings)
         update, stop = _progress()
         try:
             result = run_build(options, progress=update)
@@ -303,13 +329,16 @@ def sections(
     with _friendly_errors():
         document = load_document(_source(source))
         slugs = unique_slugs([s.title for s in document.sections])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "title": s.title,
                 "level": s.level,
                 "slug": slug,
                 "words": sum(len(_block_text(p).split()) for p in s.paragraphs),
-                "sentences": sum(len(split_sentences(p)) if isinstance(p, str) else len(p.rows) for p in s.paragraphs),
+                "sentences": sum(
+                    len(split_sentences(p)) if isinstance(p, str) else len(p.rows) + bool(p.caption)
+                    for p in s.paragraphs
+                ),
             }
             for s, slug in zip(document.sections, slugs, strict=True)
         ]
@@ -333,33 +362,43 @@ def sections(
                 typer.echo(f"       - {row['title']}  ({row['words']} words)")
 
 
-def _block_text(block: object) -> str:
-    """The words of a paragraph or a table."""
-    from .model import Table
-
-    if isinstance(block, Table):
-        return " ".join([block.caption, *block.header, *(c for row in block.rows for c in row)])
-    return str(block)
-
-
 @app.command()
 def script(
     source: SourceArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
+    engine: Annotated[
+        Optional[str],
+        typer.Option("--engine", "-e", help="The engine the script is for. Default: the settings file's, or pyttsx3."),
+    ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
-    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
+    contents: Annotated[
+        Optional[bool],
+        typer.Option("--contents/--no-contents", help="Include the spoken contents.", show_default=False),
+    ] = None,
     signposts: Annotated[
-        bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")
-    ] = True,
+        Optional[bool],
+        typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.", show_default=False),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading."""
+    """Print exactly what each chapter will say, for proofreading (with the settings build would use)."""
     from .build import BuildOptions, load_script
+    from .config import find_config, load_config
 
     with _friendly_errors():
-        guide = load_script(
-            BuildOptions(source=_source(source), engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
-        )
+        found = find_config(_local(source), config)
+        settings: dict[str, Any] = load_config(found) if found else {}
+        given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
+        chosen = {k: settings[k] for k in given if settings.get(k) is not None}
+        chosen.update({k: v for k, v in given.items() if v is not None})
+        if chosen.get("lexicon") is not None:
+            chosen["lexicon"] = Path(chosen["lexicon"])
+        guide = load_script(BuildOptions(source=_source(source), **chosen))
+        for warning in guide.warnings:
+            _err(f"Warning: {warning}")
         if as_json:
             payload = {
                 "title": guide.title,
@@ -438,7 +477,10 @@ def serve(
         str,
         typer.Option(
             "--host",
-            help="Address to listen on. The default lets only this computer in; use 0.0.0.0 to let phones on your network subscribe.",
+            help=(
+                "Address to listen on. The default lets only this computer in; "
+                "use 0.0.0.0 to let phones on your network subscribe."
+            ),
         ),
     ] = "127.0.0.1",
 ) -> None:
@@ -455,6 +497,11 @@ def serve(
         typer.echo(f"Serving {chosen} at {base}")
         typer.echo(f"Podcast feed: {base}feed.xml")
         typer.echo(f"Listening page: {base}index.html")
+        if host in ("0.0.0.0", "::", ""):
+            from .publish.subscribe import qr_terminal
+
+            typer.echo("Point a phone's camera at this code to open the listening page and subscribe:")
+            typer.echo(qr_terminal(f"{base}index.html"))
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
@@ -492,10 +539,17 @@ def cache(
             raise InputError(f"Unknown cache action '{action}'. Use: audioguide cache info, or audioguide cache clear.")
 
 
+def _block_text(block: Block) -> str:
+    """A paragraph, or a table's caption, headers and cells, as words to count."""
+    if isinstance(block, str):
+        return block
+    return " ".join([block.caption, *block.header, *(cell for row in block.rows for cell in row)])
+
+
 def main() -> None:
     """Entry point of the console script."""
     app(prog_name="audioguide")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

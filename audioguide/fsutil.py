@@ -98,3 +98,11 @@ def content_named(folder: Path, name_for: Callable[[Path], str]) -> Iterator[Pat
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def default_cache_dir() -> Path:
+    """Where synthesised sentences are kept: $AUDIOGUIDE_CACHE, else the user's cache folder."""
+    if os.environ.get("AUDIOGUIDE_CACHE"):
+        return Path(os.environ["AUDIOGUIDE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "audioguide"

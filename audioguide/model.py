@@ -107,6 +107,8 @@ class GuideScript:
     """BCP 47 language tag."""
     chapters: tuple[ChapterScript, ...]
     """Chapters in listening order."""
+    warnings: tuple[str, ...] = ()
+    """Sentences a speech rule failed on (each is read as written), for the caller to show."""
 
 
 @dataclass(frozen=True)

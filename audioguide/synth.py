@@ -9,39 +9,26 @@ already in the cache, written atomically.
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import sys
-import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .audio import canonicalise_wav, wav_samples
 from .engines import Engine
 from .errors import AudioguideError, EngineError
-from .fsutil import atomic_path
+from .fsutil import atomic_path, default_cache_dir
+from .wav import canonicalise_wav, wav_samples
+from .workers import Pool, resolve_jobs
 
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
+__all__ = ["SpeechCache", "cache_key", "default_cache_dir", "resolve_jobs"]
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds one sentence may take before its worker is killed and the sentence tried again."""
-START_TIMEOUT = 120.0
-"""Seconds a worker process may take to start its engine (loading a voice model, say)."""
 
 EngineFactory = Callable[[], Engine]
 """Makes an engine inside a worker process (each worker needs its own: pyttsx3 is not thread-safe)."""
-
-
-def default_cache_dir() -> Path:
-    """Where synthesised sentences are kept: $AUDIOGUIDE_CACHE, else the user's cache folder."""
-    if os.environ.get("AUDIOGUIDE_CACHE"):
-        return Path(os.environ["AUDIOGUIDE_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "audioguide"
 
 
 def cache_key(engine_identity: str, speech: str) -> str:
@@ -51,11 +38,6 @@ def cache_key(engine_identity: str, speech: str) -> str:
     engine is given, after numbers, abbreviations and the lexicon's respellings.
     """
     return hashlib.sha256(f"{engine_identity}\x00{speech}".encode()).hexdigest()
-
-
-def resolve_jobs(jobs: int) -> int:
-    """How many synthesis processes ``--jobs`` means: 0 is one per CPU core."""
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -199,205 +181,59 @@ class SpeechCache:
 
         counts = Counter(targets)
         workers = min(resolve_jobs(jobs), len(todo))
-        if workers <= 1 or factory is None or not getattr(engine, "offline", True):
+        if workers <= 1 or factory is None or not engine.offline:
             for target, speech in todo.items():
                 _synthesize_one(engine, speech, target)
                 if after is not None:
                     after(target)
                 finished(counts[target])
         else:
-            pool = _Pool(factory, workers, timeout, engine.name, _context(engine), after)
-            # Longest first, so that the workers finish together rather than one waiting on a long last sentence.
-            work = sorted(todo.items(), key=lambda item: -len(item[1]))
-            pool.run(work, lambda target: finished(counts[target]))
-            self.stats.retries = pool.retries
+            name = f"The {engine.name} engine"
+
+            def spoken(target: Path, _: object) -> None:
+                finished(counts[target])
+
+            def wrap(exc: BaseException, speech: str | None) -> BaseException:
+                if isinstance(exc, AudioguideError):
+                    return exc
+                where = f" on \u201c{_short(speech)}\u201d" if speech else ""
+                return EngineError(f"{name} failed{where}: {exc}")
+
+            with Pool(
+                workers,
+                fresh=engine.fresh_process(),
+                setup=partial(_speaker, factory, after),
+                timeout=timeout,
+                name=name,
+                unit="sentence",
+                advice="Try again, or try another engine or voice.",
+                error=EngineError,
+                wrap=wrap,
+            ) as pool:
+                # Longest first, so that the workers finish together rather than one waiting on a long last sentence.
+                tasks = [
+                    pool.submit(_speak, str(target), speech, label=speech, on_done=partial(spoken, target))
+                    for target, speech in sorted(todo.items(), key=lambda item: -len(item[1]))
+                ]
+                pool.wait(tasks)
+                self.stats.retries = pool.retries
         return targets
 
 
 # ---- worker processes ----------------------------------------------------------------------------
 
 
-def _context(engine: Engine) -> Any:
-    """How to start workers: fork where it is safe and cheap (Linux, pure-Python engines), since the
-    workers then start at once and inherit the parent's set-up; otherwise a fresh interpreter.
-
-    An engine whose native library can deadlock in a forked copy of a process that already started
-    it says so with ``fresh_process``: a class attribute (piper: onnxruntime's threads), or a method
-    that answers for this process (pyttsx3: only once espeak-ng has started here)."""
-    fresh = getattr(engine, "fresh_process", False)
-    if callable(fresh):
-        fresh = fresh()
-    import multiprocessing  # here: a build with nothing to synthesise doesn't load it
-
-    if not fresh and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+def _speaker(factory: EngineFactory, after: Callable[[Path], object] | None) -> tuple[Engine, Any]:
+    """A synthesis worker's set-up: its own engine (and what to do with each new sentence)."""
+    return factory(), after
 
 
-def _worker_main(conn: Connection, factory: EngineFactory, after: Callable[[Path], object] | None = None) -> None:
-    """A worker: make an engine, then speak sentences into the cache until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-    try:
-        engine = factory()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        _send(conn, ("failed", None, exc))
-        return
-    conn.send(("ready", None, None))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        target, speech = job
-        try:
-            _synthesize_one(engine, speech, Path(target))
-            if after is not None:
-                after(Path(target))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-            _send(conn, ("error", target, exc))
-            continue
-        conn.send(("done", target, None))
-
-
-def _send(conn: Connection, message: tuple[str, Any, BaseException]) -> None:
-    kind, target, exc = message
-    try:
-        conn.send((kind, target, exc))
-    except Exception:  # an exception that can't be pickled: send its words
-        conn.send((kind, target, EngineError(str(exc) or type(exc).__name__)))
-
-
-@dataclass
-class _Worker:
-    process: Any
-    conn: Connection
-    ready: bool = False
-    job: tuple[Path, str] | None = None
-    started: float = 0.0
-
-
-class _Pool:
-    """A few worker processes, each fed one sentence at a time, with a deadline per sentence."""
-
-    def __init__(
-        self,
-        factory: EngineFactory,
-        size: int,
-        timeout: float,
-        engine_name: str,
-        context: Any,
-        after: Callable[[Path], object] | None = None,
-    ) -> None:
-        self.factory = factory
-        self.after = after
-        self.size = size
-        self.timeout = timeout
-        self.engine_name = engine_name
-        self.retries = 0
-        self.context = context
-        self.workers: list[_Worker] = []
-
-    def _start(self) -> _Worker:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.factory, self.after), daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process=process, conn=parent, started=time.monotonic())
-        self.workers.append(worker)
-        return worker
-
-    def _stop(self, worker: _Worker, kill: bool) -> None:
-        if kill:
-            worker.process.kill()
-        else:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                worker.process.kill()
-        worker.process.join(5)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.conn.close()
-        self.workers.remove(worker)
-
-    def run(self, jobs: list[tuple[Path, str]], on_done: Callable[[Path], None]) -> None:
-        from multiprocessing.connection import wait as ready
-
-        queue = deque(jobs)
-        attempts: dict[Path, int] = {}
-        remaining = len(jobs)
-        try:
-            for _ in range(self.size):
-                self._start()
-            while remaining:
-                for worker in self.workers:
-                    if worker.ready and worker.job is None and queue:
-                        worker.job = queue.popleft()
-                        worker.started = time.monotonic()
-                        worker.conn.send((str(worker.job[0]), worker.job[1]))
-                now = time.monotonic()
-                deadlines = [
-                    w.started + (self.timeout if w.ready else max(START_TIMEOUT, self.timeout))
-                    for w in self.workers
-                    if w.job is not None or not w.ready
-                ]
-                wait_for = max(0.0, min(deadlines) - now) if deadlines else 1.0
-                for conn in ready([w.conn for w in self.workers], timeout=min(wait_for, 1.0)):
-                    worker = next(w for w in self.workers if w.conn is conn)
-                    try:
-                        kind, target, exc = conn.recv()
-                    except (EOFError, OSError):
-                        self._lost(worker, queue, attempts, "stopped unexpectedly")
-                        continue
-                    if kind == "ready":
-                        worker.ready = True
-                    elif kind == "failed":
-                        raise self._as_error(exc, None)
-                    elif kind == "error":
-                        raise self._as_error(exc, worker.job[1] if worker.job else None)
-                    elif kind == "done":
-                        worker.job = None
-                        remaining -= 1
-                        on_done(Path(target))
-                now = time.monotonic()
-                for worker in list(self.workers):
-                    if worker.ready and worker.job is not None and now - worker.started > self.timeout:
-                        self._lost(worker, queue, attempts, f"took longer than {self.timeout:g} seconds")
-                    elif not worker.ready and now - worker.started > max(START_TIMEOUT, self.timeout):
-                        raise EngineError(
-                            f"The {self.engine_name} engine did not start within "
-                            f"{max(START_TIMEOUT, self.timeout):g} seconds."
-                        )
-        finally:
-            for worker in list(self.workers):
-                self._stop(worker, kill=remaining > 0)
-
-    def _lost(self, worker: _Worker, queue: deque[tuple[Path, str]], attempts: dict[Path, int], why: str) -> None:
-        """A worker hung or died: kill it, start another, and retry its sentence once."""
-        job = worker.job
-        was_ready = worker.ready
-        self._stop(worker, kill=True)
-        if not was_ready:
-            raise EngineError(f"The {self.engine_name} engine {why} while starting up.")
-        if job is not None:
-            attempts[job[0]] = attempts.get(job[0], 0) + 1
-            if attempts[job[0]] > 1:
-                raise EngineError(
-                    f"The {self.engine_name} engine {why} on this sentence, twice, and was stopped: "
-                    f"\u201c{_short(job[1])}\u201d. Try again, or try another engine or voice."
-                )
-            self.retries += 1
-            queue.appendleft(job)
-        self._start()
-
-    def _as_error(self, exc: BaseException | None, speech: str | None) -> AudioguideError:
-        if isinstance(exc, AudioguideError):
-            return exc
-        where = f" on \u201c{_short(speech)}\u201d" if speech else ""
-        return EngineError(f"The {self.engine_name} engine failed{where}: {exc}")
+def _speak(state: tuple[Engine, Callable[[Path], object] | None], target: str, speech: str) -> str:
+    engine, after = state
+    _synthesize_one(engine, speech, Path(target))
+    if after is not None:
+        after(Path(target))
+    return target
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -11,10 +11,11 @@ import podcastparser
 import pytest
 from helpers import ffprobe, manifest, snapshot
 
-from audioguide.audio import SAMPLE_RATE, Pacing
 from audioguide.build import BuildOptions, build, load_script
 from audioguide.engines.fake import FakeEngine, fake_samples
 from audioguide.errors import EngineError
+from audioguide.pacing import Pacing
+from audioguide.wav import SAMPLE_RATE
 
 
 def fake_build(source: Path, out: Path, **kw: object):
@@ -198,14 +199,14 @@ def test_feed_dates_are_rfc_2822_in_local_time(zone: str, monkeypatch: pytest.Mo
     import email.utils
     import time
 
-    from audioguide.build import _rfc2822
+    from audioguide.publish.feed import rfc2822
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
         for moment in (0.0, 1_700_000_000.0, 1_790_000_000.0):
             local = email.utils.localtime(email.utils.datetime.datetime.fromtimestamp(moment).astimezone())
-            assert _rfc2822(moment) == email.utils.format_datetime(local)
+            assert rfc2822(moment) == email.utils.format_datetime(local)
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -167,3 +167,21 @@ def test_bad_pauses_are_one_clear_line(tmp_path: Path, fixtures: Path, pauses: s
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
+
+
+def test_sections_counts_the_words_of_tables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A table is a block of its own (not a paragraph string): its caption, headers and cells are counted."""
+    import audioguide.build
+    from audioguide.model import Document, Section, Table
+
+    table = Table(header=("Drug", "Dose"), rows=(("riluzole", "50 mg"), ("none", "")), caption="Doses in short")
+    document = Document(
+        title="Tabled",
+        sections=(Section("Medicines", 1, ("Two sentences here. And here.", table)), Section("Notes", 2, ("One.",))),
+    )
+    monkeypatch.setattr(audioguide.build, "load_document", lambda source, max_words=None: document)
+    result = runner.invoke(app, ["sections", str(tmp_path / "any.md"), "--json"])
+    assert result.exit_code == 0, result.output
+    sections = json.loads(result.output)["sections"]
+    # 5 words of prose; 3 + 2 + 4 in the table (caption, headers, cells: riluzole, 50 mg, none)
+    assert [s["words"] for s in sections] == [5 + 3 + 2 + 4, 1]

@@ -11,21 +11,15 @@ import numpy as np
 import pytest
 
 from audioguide import mp3
-from audioguide.audio import (
-    SAMPLE_RATE,
-    Pacing,
-    Tags,
-    assemble_chapter,
-    chapter_gain,
-    layout_chapter,
-    over_limit,
-    prepare,
-    render_segment,
-)
+from audioguide.audio.layout import chapter_gain, layout_chapter, over_limit
+from audioguide.audio.prepared import prepare
+from audioguide.audio.render import Tags, assemble_chapter, render_segment
 from audioguide.build import BuildOptions, build
 from audioguide.engines.fake import fake_samples
 from audioguide.loudness import CEILING_DBTP, TARGET_LUFS, LoudnessMeter, limit, true_peak
 from audioguide.model import Utterance
+from audioguide.pacing import Pacing
+from audioguide.wav import SAMPLE_RATE
 
 
 def ebur128(path: Path) -> tuple[float, float]:

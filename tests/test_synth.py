@@ -224,11 +224,13 @@ def test_cache_info_and_clear(guide: Path, tmp_path: Path) -> None:
     assert SpeechCache(cache).info().sentences == 0
     bad = runner.invoke(app, ["cache", "shred", "--cache-dir", str(cache)])
     assert bad.exit_code == 1 and "Unknown cache action" in bad.output
-    os.environ.get("AUDIOGUIDE_CACHE")  # the autouse fixture keeps ~/.cache untouched
+    # Build, info and clear all kept to --cache-dir: the default cache (the autouse fixture's) is untouched.
+    default = Path(os.environ["AUDIOGUIDE_CACHE"])
+    assert default != cache and not (default.exists() and any(default.iterdir()))
 
 
 def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import audioguide.build as build_module
+    import audioguide.audio.chapters as build_module
 
     rendered: list[tuple[str, ...]] = []
     real = build_module.render_segment
@@ -253,7 +255,7 @@ def test_unchanged_chapters_are_not_encoded_again(guide: Path, tmp_path: Path, m
 def test_editing_one_sentence_re_encodes_only_its_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A long chapter of many paragraphs: changing one sentence re-encodes that sentence alone, and the
     rest of the chapter's MP3 is the same frames as before."""
-    import audioguide.build as build_module
+    import audioguide.audio.chapters as build_module
 
     paragraphs = [" ".join(f"Paragraph {p} sentence {s} says something useful." for s in range(4)) for p in range(8)]
     source = tmp_path / "long.md"

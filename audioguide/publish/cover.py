@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
+from pathlib import Path
+
+from .. import __version__
+from ..errors import OutputError
+from ..fsutil import write_atomic
 
 SIZE = 1400
 """Width and height in pixels (Apple asks for 1400 to 3000)."""
@@ -28,7 +34,7 @@ def cover_png(title: str, subtitle: str = "An audio guide") -> bytes:
         widest = max(draw.textbbox((0, 0), line, font=font)[2] for line in lines) if lines else 0
         if widest <= SIZE - 2 * margin and sum(heights) + 30 * len(lines) <= SIZE - 2 * margin - 200:
             break
-    y = margin
+    y: float = margin
     for line in lines:
         draw.text((margin, y), line, font=font, fill=FOREGROUND)
         y += draw.textbbox((0, 0), line, font=font)[3] + 30
@@ -38,3 +44,23 @@ def cover_png(title: str, subtitle: str = "An audio guide") -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
+
+
+def cached_path(title: str, root: Path) -> Path:
+    """Where the cover for ``title`` is kept in the cache folder ``root``."""
+    key = hashlib.sha256(f"{__version__}\x00{SIZE}\x00{title}".encode()).hexdigest()
+    return Path(root) / "covers" / f"{key}.png"
+
+
+def cached_png(title: str, root: Path) -> bytes:
+    """The cover for ``title``, drawn once and kept in the cache (drawing takes longer than a rebuild)."""
+    kept = cached_path(title, root)
+    try:
+        return kept.read_bytes()
+    except OSError:
+        data = cover_png(title)
+    try:
+        write_atomic(kept, data)
+    except (OSError, OutputError):
+        pass  # a cache that can't be written only costs time
+    return data

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
+from . import Published, register
 from .talkingbook import Book, Part, Sentence, block_html, book, clock, headings, link_or_copy, xml_text
 
 if TYPE_CHECKING:
-    from ..build import PublishContext
+    from . import PublishContext
 
 FOLDER = "daisy"
 """The book's folder inside the build folder."""
@@ -219,8 +220,9 @@ def _remove_leftovers(out: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(ctx: PublishContext) -> list[str]:
-    """Write ``daisy/`` whole, replacing an earlier book in one step; return the paths written."""
+@register("daisy", "DAISY 2.02 talking book")
+def publish(ctx: PublishContext) -> Published:
+    """Write ``daisy/`` whole, replacing an earlier book in one step."""
     out = Path(ctx.out)
     _remove_leftovers(out)
     talking_book = book(ctx, "daisy")
@@ -254,4 +256,4 @@ def publish(ctx: PublishContext) -> list[str]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [f"{FOLDER}/{name}" for name in names]
+    return Published([f"{FOLDER}/{name}" for name in names])

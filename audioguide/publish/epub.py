@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsutil import atomic_path
+from . import Published, register
 from .talkingbook import Book, Part, block_html, book, clock, xml_text
 
 if TYPE_CHECKING:
-    from ..build import PublishContext
+    from . import PublishContext
 
 ROOT = "EPUB"
 """The folder of the publication's resources inside the zip."""
@@ -199,8 +200,9 @@ def write_epub(book: Book, source_root: Path, target: Path, cover: Path | None) 
                     shutil.copyfileobj(src, dst)
 
 
-def publish(ctx: PublishContext) -> list[str]:
-    """Write ``<slug>.epub`` in one step; return its path."""
+@register("epub", "EPUB 3 with read-along audio")
+def publish(ctx: PublishContext) -> Published:
+    """Write ``<slug>.epub`` in one step."""
     out = Path(ctx.out)
     talking_book = book(ctx, "epub")
     cover_rel = ctx.meta.get("cover")
@@ -208,4 +210,4 @@ def publish(ctx: PublishContext) -> list[str]:
     name = f"{ctx.script.slug}.epub"
     with atomic_path(out / name) as tmp:
         write_epub(talking_book, out, tmp, cover)
-    return [name]
+    return Published([name])

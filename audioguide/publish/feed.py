@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import PublishContext
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
@@ -211,3 +216,72 @@ def render(podcast: Podcast, generator: str = "audioguide") -> bytes:
     ET.indent(rss, space="  ")
     body = ET.tostring(rss, encoding="unicode", xml_declaration=False)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def join_url(base: str | None, rel: str) -> str:
+    """``rel`` under the published address ``base`` (or left relative when there is none)."""
+    return f"{base.rstrip('/')}/{rel}" if base else rel
+
+
+def podcast(ctx: PublishContext, extra: tuple[Episode, ...] = ()) -> Podcast:
+    """The build's feed: one episode per chapter (the contents as the trailer), then ``extra``
+    (what publishers added, such as the whole-guide MP3)."""
+    from .transcripts import subsection_starts
+
+    script, options, base = ctx.script, ctx.options, ctx.options.base_url
+    feed_url = join_url(base, "feed.xml") if base else None
+    chapter_titles = ", ".join(c.script.title for c in ctx.chapters if c.script.kind == "chapter")
+    found = Podcast(
+        title=script.title,
+        description=options.description
+        or f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
+        language=script.language,
+        author=options.author,
+        link=join_url(base, "index.html"),
+        image_url=join_url(base, str(ctx.meta["cover"])),
+        guid=podcast_guid(feed_url) if feed_url else str(ctx.guide_id),
+        self_url=feed_url,
+        locked=options.locked,
+        owner_name=options.owner_name,
+        owner_email=options.owner_email,
+    )
+    lang = script.language
+    for chapter in ctx.chapters:
+        rel = chapter.extra_files
+        numbered = chapter.script.kind == "chapter"
+        found.episodes.append(
+            Episode(
+                title=chapter.script.title if numbered else f"Contents of {script.title}",
+                description=chapter.script.summary or chapter.script.title,
+                guid=chapter.guid,
+                pub_date=chapter.pub_date,
+                media=Media(url=join_url(base, chapter.audio), bytes=chapter.bytes, duration=chapter.duration),
+                number=chapter.script.number if numbered else None,
+                episode_type="full" if numbered else "trailer",
+                transcripts=(
+                    Transcript(join_url(base, rel["vtt"]), "text/vtt", lang, "captions"),
+                    Transcript(join_url(base, rel["srt"]), "application/x-subrip", lang, "captions"),
+                    Transcript(join_url(base, rel["html"]), "text/html", lang),
+                ),
+                chapters_url=join_url(base, rel["chapters"]),
+                chapter_marks=tuple((start, title) for title, start in subsection_starts(chapter)),
+            )
+        )
+    found.episodes.extend(extra)
+    return found
+
+
+def rfc2822(moment: float) -> str:
+    """``moment`` as an RFC 2822 date in local time, as feeds want it ("Wed, 25 Nov 2026 20:40:00 +0000")."""
+    local = time.localtime(moment)
+    gmtoff = (
+        local.tm_gmtoff if local.tm_gmtoff is not None else -(time.altzone if local.tm_isdst > 0 else time.timezone)
+    )  # platforms without tm_gmtoff
+    offset = gmtoff // 60
+    day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.tm_wday]
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[local.tm_mon - 1]
+    sign = "+" if offset >= 0 else "-"
+    return (
+        f"{day}, {local.tm_mday:02d} {month} {local.tm_year} {local.tm_hour:02d}:{local.tm_min:02d}:"
+        f"{local.tm_sec:02d} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
+    )

@@ -10,17 +10,20 @@ import hashlib
 import json
 import subprocess
 import tempfile
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..audio import probe_duration, require_tool
 from ..errors import ToolError
 from ..fsutil import atomic_path, content_named
+from ..tools import probe_duration, require_tool
+from . import Published, register
+from .feed import Episode, Media, join_url
 from .transcripts import subsection_starts
 
 if TYPE_CHECKING:
-    from ..build import PublishContext
+    from . import PublishContext
 
 
 @lru_cache(maxsize=1024)
@@ -118,8 +121,9 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
         )
 
 
-def publish_mp3(ctx: PublishContext) -> list[str]:
-    """The whole guide as one MP3 with ID3 chapter frames, by stream copy."""
+@register("mp3", "whole guide in one file with chapter marks", tools=("ffmpeg",))
+def publish_mp3(ctx: PublishContext) -> Published:
+    """The whole guide as one MP3 with ID3 chapter frames, by stream copy, and its feed episode."""
     marks = chapter_marks(ctx)
     slug = str(ctx.meta["slug"])
     found: dict[str, Any] = {}
@@ -137,21 +141,35 @@ def publish_mp3(ctx: PublishContext) -> list[str]:
     doc = {"version": "1.2.0", "chapters": [{"startTime": round(m["start"], 3), "title": m["title"]} for m in marks]}
     with atomic_path(ctx.out / chapters_rel) as tmp_json:
         tmp_json.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    ctx.meta["whole_guide"] = {
+    duration = round(marks[-1]["end"], 3) if marks else 0.0
+    record = {
         "audio": rel,
         "bytes": found["bytes"],
         "sha256": found["sha256"],
         "chapters": chapters_rel,
-        "duration": round(marks[-1]["end"], 3) if marks else 0.0,
+        "duration": duration,
         "marks": [{"title": m["title"], "start": round(m["start"], 3), "level": m["level"]} for m in marks],
     }
-    return [rel, chapters_rel]
+    base, title = ctx.options.base_url, ctx.script.title
+    episode = Episode(
+        title=f"The whole guide: {title}",
+        description=f"All of {title} in one episode, with a chapter mark for every section.",
+        guid=str(uuid.uuid5(ctx.guide_id, "whole-guide")),
+        pub_date=max(c.pub_date for c in ctx.chapters),
+        media=Media(url=join_url(base, rel), bytes=found["bytes"], duration=duration),
+        number=None,
+        episode_type="bonus",
+        chapters_url=join_url(base, chapters_rel),
+        chapter_marks=tuple((round(m["start"], 3), m["title"]) for m in marks),
+    )
+    return Published([rel, chapters_rel], episodes=(episode,), manifest={"whole_guide": record})
 
 
-def publish_m4b(ctx: PublishContext) -> list[str]:
+@register("m4b", "audiobook", tools=("ffmpeg",))
+def publish_m4b(ctx: PublishContext) -> Published:
     """The whole guide as an M4B audiobook (AAC) with chapters."""
     marks = chapter_marks(ctx)
     rel = f"{ctx.meta['slug']}.m4b"
     with atomic_path(ctx.out / rel) as tmp:
         _run_concat(ctx, marks, tmp, ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"], "ipod")
-    return [rel]
+    return Published([rel])

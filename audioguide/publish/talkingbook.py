@@ -30,7 +30,7 @@ from ..model import BuiltChapter, Utterance
 from .feed import xml_safe
 
 if TYPE_CHECKING:
-    from ..build import PublishContext
+    from . import PublishContext
 
 BlockKind = Literal["title", "h1", "h2", "p", "signpost"]
 
@@ -210,8 +210,6 @@ def _modified(chapters: list[BuiltChapter]) -> datetime:
 
 def book(ctx: PublishContext, edition: str) -> Book:
     """Lay the build out as a talking book; ``edition`` ("daisy", "epub") varies the identifier."""
-    from ..build import GUIDE_NAMESPACE
-
     script = ctx.script
     parts: list[Part] = []
     for chapter in ctx.chapters:
@@ -234,14 +232,13 @@ def book(ctx: PublishContext, edition: str) -> Book:
     engine = str(ctx.meta.get("engine") or ctx.options.engine)
     voice = ctx.meta.get("voice") or ctx.options.voice
     narrator = f"Synthetic speech ({engine}{f', voice {voice}' if voice else ''})"
-    guide_id = uuid.uuid5(GUIDE_NAMESPACE, script.slug)
     return Book(
         title=script.title,
         language=script.language,
         author=str(ctx.meta.get("author") or ctx.options.author),
         narrator=narrator,
         generator=str(ctx.meta.get("generator") or "audioguide"),
-        identifier=uuid.uuid5(guide_id, f"talking-book/{edition}"),
+        identifier=uuid.uuid5(ctx.guide_id, f"talking-book/{edition}"),
         modified=_modified(ctx.chapters),
         parts=tuple(parts),
     )

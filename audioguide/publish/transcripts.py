@@ -1,12 +1,37 @@
-"""Transcripts and chapter lists timed from the synthesised audio."""
+"""Transcripts and chapter lists timed from the synthesised audio: an always-on publisher, run first,
+that writes four files beside each chapter's MP3 and records them in the chapter's ``extra_files``."""
 
 from __future__ import annotations
 
 import html
 import json
+from typing import TYPE_CHECKING
 
+from ..fsutil import write_atomic
 from ..model import BuiltChapter
+from . import FIRST, Published, register
 from .feed import xml_safe
+
+if TYPE_CHECKING:
+    from . import PublishContext
+
+
+@register("transcripts", "captions, transcript and chapter list of every chapter", always=True, order=FIRST)
+def publish(ctx: PublishContext) -> Published:
+    """WebVTT and SubRip captions, an HTML transcript and Podcasting 2.0 chapters beside each chapter MP3,
+    recorded in the chapter's ``extra_files`` (the manifest's ``files``)."""
+    for chapter in ctx.chapters:
+        stem = chapter.audio.removesuffix(".mp3")
+        files = {
+            "vtt": (f"{stem}.vtt", webvtt(chapter)),
+            "srt": (f"{stem}.srt", srt(chapter)),
+            "html": (f"{stem}.html", html_transcript(chapter, ctx.script.title, ctx.script.language)),
+            "chapters": (f"{stem}.chapters.json", chapters_json(chapter)),
+        }
+        for role, (rel, text) in files.items():
+            write_atomic(ctx.out / rel, text)
+            chapter.extra_files[role] = rel
+    return Published([])  # the manifest lists these files with each chapter, not under outputs
 
 
 def _stamp(seconds: float, sep: str) -> str:

@@ -1,0 +1,178 @@
+"""The build's chapter step: every chapter as a tagged MP3 from its sentences' audio.
+
+Sentences are prepared once (limited, measured) and kept in the cache; each chapter gets one gain
+from those measurements; its segments (a sentence each) are encoded unless the cache already has
+them at that gain, in worker processes, longest first; then each chapter's segments are joined.
+Editing one paragraph re-encodes the segments of the sentences that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..fsutil import content_named
+from ..model import BuiltChapter, ChapterScript, GuideScript
+from ..pacing import Pacing
+from ..workers import Pool, ProgressFn
+from .layout import ChapterLayout, chapter_gain, first_gain, layout_chapter, over_limit
+from .prepared import Prepared, prepare, prepared_path
+from .render import Tags, assemble_chapter, render_segment, segment_key, segment_path
+
+LANG3 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld", "cy": "cym", "ga": "gle"}
+"""ISO 639-2 codes for the ID3 language tag, by the guide's language."""
+
+Job = tuple[list[tuple[Path, int, bool]], int, float, Path]
+"""One segment to render: ``render_segment``'s arguments."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What the previous build in the output folder made, so that an unchanged chapter keeps its file and date."""
+
+    dates: dict[object, object]
+    """Publication date by chapter MP3 sha256."""
+    made: dict[str, dict[str, Any]]
+    """The manifest record of each chapter MP3 by its recipe."""
+
+    @classmethod
+    def from_manifest(cls, previous: dict[str, Any]) -> Earlier:
+        """From the earlier build's manifest (empty when there is none)."""
+        chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
+        return cls(
+            dates={c.get("sha256"): c.get("pub_date") for c in chapters},
+            made={c["recipe"]: c for c in chapters if c.get("recipe") and isinstance(c.get("audio"), str)},
+        )
+
+
+def prepare_cached(wav: Path, root: Path) -> Prepared:
+    """The prepared form of the cached sentence ``wav``, kept in the cache folder ``root``."""
+    return prepare(wav, prepared_path(root, wav))
+
+
+def _render(job: Job) -> int:
+    return render_segment(*job)
+
+
+def make_chapters(
+    script: GuideScript,
+    paths: dict[str, Path],
+    out: Path,
+    workers: Pool,
+    *,
+    root: Path,
+    pacing: Pacing,
+    author: str,
+    guide_id: uuid.UUID,
+    earlier: Earlier,
+    now: str,
+    progress: ProgressFn | None,
+) -> list[BuiltChapter]:
+    """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
+    (by speech text), with the cache folder ``root``."""
+    wavs = list(dict.fromkeys(paths.values()))
+    # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
+    places = {w: prepared_path(root, w) for w in wavs}
+    missing = [w for w in wavs if not places[w].is_file()]
+    made = workers.map("Preparing speech", partial(prepare_cached, root=root), missing, progress)
+    fresh = dict(zip(missing, made, strict=True))
+    prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
+    sentences = [[prepared[paths[u.speech]] for u in c.utterances] for c in script.chapters]
+    layouts = [
+        layout_chapter([s.samples for s in found], c.utterances, pacing)
+        for c, found in zip(script.chapters, sentences, strict=True)
+    ]
+
+    def encode(gains: list[float]) -> list[list[Path]]:
+        plans = []
+        jobs: dict[Path, Job] = {}
+        for layout, found, gain in zip(layouts, sentences, gains, strict=True):
+            parts = []
+            for segment in layout.segments:
+                part = segment_path(root, segment_key(segment, found, gain))
+                parts.append(part)
+                if part not in jobs and not part.is_file():
+                    items = [(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items]
+                    jobs[part] = (items, segment.samples, gain, part)
+            plans.append(parts)
+        workers.map("Encoding audio", _render, list(jobs.values()), progress, size=lambda job: job[1])
+        return plans
+
+    # Encode at each chapter's first gain; the sentences that need limiting at it are limited (and
+    # kept) on the way, and then the gain is checked with them. It seldom moves; if it does, the
+    # chapter is encoded again at the right gain.
+    first = [first_gain(layout, found) for layout, found in zip(layouts, sentences, strict=True)]
+    plans = encode(first)
+    gains = [chapter_gain(layout, found) for layout, found in zip(layouts, sentences, strict=True)]
+    if gains != first:
+        plans = encode(gains)
+    total = sum(1 for c in script.chapters if c.kind == "chapter")
+    tags = partial(_tags, script=script, author=author, total=total)
+    join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
+        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier, now=now
+    )
+    return [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+
+
+def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: int) -> Tags:
+    return Tags(
+        title=chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}",
+        album=script.title,
+        artist=author,
+        track=max(chapter.number, 0) or 0,
+        total=total,
+        language=LANG3.get(script.language.split("-")[0], "und"),
+    )
+
+
+def _assemble(
+    chapter: ChapterScript,
+    layout: ChapterLayout,
+    parts: list[Path],
+    *,
+    tags: Callable[[ChapterScript], Tags],
+    out: Path,
+    guide_id: uuid.UUID,
+    earlier: Earlier,
+    now: str,
+) -> BuiltChapter:
+    """Join a chapter's segments into its MP3, or find the same MP3 the last build made."""
+    tagged = tags(chapter)
+    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tagged)]).encode()).hexdigest()
+    stem, digest, size = "", "", 0
+    before = earlier.made.get(recipe)
+    if before:
+        try:
+            data = (out / before["audio"]).read_bytes()
+        except OSError:
+            data = b""
+        if data and hashlib.sha256(data).hexdigest() == before.get("sha256"):
+            stem, digest, size = Path(before["audio"]).stem, before["sha256"], len(data)
+
+    def name_for(tmp: Path) -> str:
+        nonlocal stem, digest, size
+        data = tmp.read_bytes()
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        stem = f"{chapter.number:02d}-{chapter.slug}-{digest[:10]}"
+        return f"{stem}.mp3"
+
+    if not stem:
+        with content_named(out / "audio", name_for) as tmp:
+            assemble_chapter(parts, tmp, tagged)
+    return BuiltChapter(
+        script=chapter,
+        audio=f"audio/{stem}.mp3",
+        duration=layout.duration,
+        bytes=size,
+        sha256=digest,
+        timings=layout.timings,
+        guid=str(uuid.uuid5(guide_id, chapter.slug)),
+        pub_date=str(earlier.dates.get(digest) or now),
+        recipe=recipe,
+    )

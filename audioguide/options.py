@@ -1,0 +1,57 @@
+"""The build's settings, in one record. A new setting goes here, in config.KEYS (for audioguide.toml) and
+as a cli option; the stage that uses it reads it from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .pacing import Pacing
+
+
+@dataclass
+class BuildOptions:
+    """What to build and how."""
+
+    source: Path | str | None = None
+    """The guide to read (a file or a web address); ``None`` builds the bundled example guide."""
+    out: Path | None = None
+    """The output folder; ``None`` means ``output/<guide-slug>``."""
+    engine: str = "pyttsx3"
+    """Speech engine name."""
+    voice: str | None = None
+    """Engine voice id."""
+    rate: int | None = None
+    """Speaking rate in words per minute (engine default when ``None``)."""
+    base_url: str | None = None
+    """Where the build will be published; makes feed URLs absolute."""
+    author: str = "audioguide"
+    """Who publishes the guide (feed author, ID3 artist)."""
+    title: str | None = None
+    """The guide's title, instead of the one read from the source."""
+    description: str | None = None
+    """The feed's description, instead of one made from the chapter titles."""
+    language: str | None = None
+    """Language tag of the guide (default: en)."""
+    owner_name: str | None = None
+    """itunes:owner name (Apple asks for it when a podcast is submitted)."""
+    owner_email: str | None = None
+    """itunes:owner email."""
+    locked: bool = False
+    """podcast:locked yes: ask hosting platforms not to import the feed."""
+    lexicon: Path | None = None
+    """A user pronunciation lexicon (TOML)."""
+    contents: bool = True
+    """Add a spoken contents chapter."""
+    signposts: bool = True
+    """End each chapter with a spoken signpost to the next."""
+    cache_dir: Path | None = None
+    """Sentence audio cache; ``None`` means the default cache folder."""
+    pacing: Pacing = field(default_factory=Pacing)
+    """Pauses between sentences, paragraphs and headings."""
+    formats: tuple[str, ...] = ()
+    """Extra outputs besides the chapters, feed and listening page: see :func:`audioguide.publish.formats`."""
+    jobs: int = 0
+    """Synthesis worker processes; 0 means one per CPU core."""
+    fallback_engine: str | None = None
+    """Engine to build with instead when the chosen one is offline or fails."""
