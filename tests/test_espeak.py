@@ -129,6 +129,36 @@ def test_unknown_voice_is_one_clear_error(tmp_path: Path) -> None:
         espeak_synthesize("Hi.", "no-such-voice", 165)
 
 
+def on_a_terminal(command: list[str], env: dict[str, str], timeout: float = 900) -> tuple[int, str]:
+    """Run ``command`` with a pseudo-terminal as its stdout and stderr (as a user at a terminal would):
+    its exit status and everything it showed."""
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        elif process.poll() is not None:
+            break
+    else:
+        process.kill()
+    os.close(leader)
+    return process.wait(timeout=60), shown.decode("utf-8", "replace")
+
+
 @pytest.mark.slow
 def test_fresh_cache_builds_are_byte_identical_whatever_the_jobs(tmp_path: Path, fixtures: Path) -> None:
     """Three builds, each with an empty cache of its own, one and two workers: the same chapters,
@@ -141,16 +171,20 @@ def test_fresh_cache_builds_are_byte_identical_whatever_the_jobs(tmp_path: Path,
             "AUDIOGUIDE_CACHE": str(tmp_path / f"cache{n}"),
             "PYTHONPATH": str(Path(__file__).parents[1]),
         }
-        result = subprocess.run(
-            [sys.executable, "-m", "audioguide", "build", str(source), "--out", str(tmp_path / f"out{n}"), "-j", jobs],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=900,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        both = result.stdout + result.stderr
-        assert "Audio saved" not in both and "cache/speech" not in both and "speech/" not in both, both
+        command = [
+            sys.executable,
+            "-m",
+            "audioguide",
+            "build",
+            str(source),
+            "--out",
+            str(tmp_path / f"out{n}"),
+            "-j",
+            jobs,
+        ]
+        returncode, shown = on_a_terminal(command, env)
+        assert returncode == 0, shown
+        assert "Audio saved" not in shown and "speech/" not in shown, shown
         hashes.append([c["sha256"] for c in manifest(tmp_path / f"out{n}")["chapters"]])
     assert hashes[0] == hashes[1] == hashes[2]
     assert len(set(hashes[0])) == len(hashes[0]) > 1
