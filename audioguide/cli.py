@@ -493,7 +493,7 @@ def serve(
         if chosen is None:
             raise InputError("There is no build in output/ yet. Build one first with: audioguide build")
         server = make_server(chosen, host=host, port=port)
-        base = server.public_base  # type: ignore[attr-defined]
+        base = server.public_base
         typer.echo(f"Serving {chosen} at {base}")
         typer.echo(f"Podcast feed: {base}feed.xml")
         typer.echo(f"Listening page: {base}index.html")
