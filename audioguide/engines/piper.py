@@ -86,10 +86,10 @@ class PiperEngine:
                     "(with its .onnx.json beside it), or leave --voice out for the bundled joe voice."
                 )
             return path
-        path = default_voice_path()
-        if path is None:
+        found = default_voice_path()
+        if found is None:
             raise EngineError(f"No Piper voice is installed. {INSTALL}, or give --voice PATH/TO/voice.onnx.")
-        return path
+        return found
 
     def voices(self) -> list[Voice]:
         path = default_voice_path()
