@@ -14,9 +14,10 @@ from pathlib import Path
 
 from . import __version__, manifest, speech_memo
 from .audio.chapters import Earlier, make_chapters, prepare_cached
-from .engines import Engine, get_engine
+from .engines import Engine, get_engine, resolve_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import clean_stale_parts, default_cache_dir, write_atomic
+from .i18n import LanguageChoice, resolve_language
 from .ids import guide_id
 from .model import BuiltChapter, Document, GuideScript
 from .options import BuildOptions
@@ -73,6 +74,41 @@ def load_document(source: Path | str | None, max_words: int | None = None) -> Do
     return document
 
 
+def guide_language(document: Document, option: str | None = None, settings: str | None = None) -> LanguageChoice:
+    """The guide's language and where it came from: ``option`` (--language) > ``settings``
+    (audioguide.toml) > the front matter > the source's own ``<html lang>`` (or document properties) >
+    detection from its text > English."""
+    declared = document.language if document.language_declared else None
+    front = declared if document.reader == "markdown" else None
+    html = declared if front is None else None
+    return resolve_language(
+        option=option, settings=settings, front_matter=front, html_lang=html, text=_sample_text(document)
+    )
+
+
+def _sample_text(document: Document, limit: int = 6000) -> str:
+    """The guide's own words, enough of them for detection."""
+    parts: list[str] = []
+    size = 0
+    for section in document.sections:
+        for block in (section.title, *section.paragraphs):
+            text = block if isinstance(block, str) else " ".join([block.caption, *block.header])
+            parts.append(text)
+            size += len(text)
+            if size > limit:
+                return " ".join(parts)
+    return " ".join(parts)
+
+
+def settle(options: BuildOptions, document: Document) -> tuple[BuildOptions, Document, str]:
+    """The options with the guide's language and a concrete engine and voice ("auto" resolved for that
+    language), the document in that language, and why that engine was chosen."""
+    choice = guide_language(document, option=options.language)
+    document = replace(document, language=choice.tag)
+    engine, voice, why = resolve_engine(options.engine, options.voice, choice.tag)
+    return replace(options, language=choice.tag, engine=engine, voice=voice), document, why
+
+
 def load_script(options: BuildOptions, remember: bool = False, document: Document | None = None) -> GuideScript:
     """Read the source and make its speech script.
 
@@ -80,14 +116,19 @@ def load_script(options: BuildOptions, remember: bool = False, document: Documen
     the same guide, engine, lexicon and rules (:mod:`audioguide.speech_memo`).
     """
     document = document or load_document(options.source, MAX_WORDS)
-    if options.title or options.language:
-        title = " ".join(strip_controls(options.title).split()) if options.title else None
-        document = replace(document, title=title or document.title, language=options.language or document.language)
+    options, document, _ = settle(options, document)
+    if options.title:
+        title = " ".join(strip_controls(options.title).split())
+        document = replace(document, title=title or document.title)
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
     root = _cache_root(options)
-    kept = speech_memo.memo_path(root, options.engine, lexicon, document.title or "") if remember else None
+    kept = (
+        speech_memo.memo_path(root, options.engine, lexicon, document.title or "", document.language)
+        if remember
+        else None
+    )
     memo = speech_memo.recall(kept) if kept is not None else {}
     script = make_script(
         document,
@@ -107,6 +148,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
     author = options.author if options.author != "audioguide" else document.author or options.author
     options = replace(options, author=author, description=options.description or document.description)
+    options, document, _ = settle(options, document)
     script = load_script(options, remember=True, document=document)
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
@@ -120,7 +162,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         if not options.fallback_engine or options.fallback_engine == options.engine:
             raise
         warnings.append(f"{exc} Built with the {options.fallback_engine} engine instead.")
-        options = replace(options, engine=options.fallback_engine, voice=None)
+        options, document, _ = settle(replace(options, engine=options.fallback_engine, voice=None), document)
         script = load_script(options, remember=True, document=document)
         engine, paths = _synthesise(script, options, progress)
     if not options.base_url:

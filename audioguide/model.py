@@ -47,6 +47,9 @@ class Document:
     """All headings in document order; level-1 sections start chapters."""
     language: str = "en"
     """BCP 47 language tag of the text."""
+    language_declared: bool = False
+    """True when the source itself named the language (front matter, ``<html lang>``, document
+    properties); False when ``language`` is only the default, so detection may decide."""
     author: str | None = None
     """Who wrote or published it, when the source says (front matter, document properties, EPUB creator)."""
     description: str | None = None

@@ -17,8 +17,9 @@ class BuildOptions:
     """The guide to read (a file or a web address); ``None`` builds the bundled example guide."""
     out: Path | None = None
     """The output folder; ``None`` means ``output/<guide-slug>``."""
-    engine: str = "pyttsx3"
-    """Speech engine name."""
+    engine: str = "auto"
+    """Speech engine name; "auto" picks Piper with a voice of the guide's language when one is installed,
+    else espeak-ng (through pyttsx3) with a voice of that language."""
     voice: str | None = None
     """Engine voice id."""
     rate: int | None = None
@@ -32,7 +33,8 @@ class BuildOptions:
     description: str | None = None
     """The feed's description, instead of one made from the chapter titles."""
     language: str | None = None
-    """Language tag of the guide (default: en)."""
+    """BCP 47 language tag of the guide; ``None``: the source's own (front matter, ``<html lang>``), else
+    detected from its text, else English."""
     owner_name: str | None = None
     """itunes:owner name (Apple asks for it when a podcast is submitted)."""
     owner_email: str | None = None

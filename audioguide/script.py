@@ -7,9 +7,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .fsutil import slugify, unique_slugs
+from .i18n import Messages, abbreviations, base_language, messages, normalise_text
+from .i18n.sentences import Abbreviations
 from .model import Block, ChapterScript, Document, GuideScript, Section, Table, Utterance
 from .speech import Lexicon, split_sentences, to_speech
-from .speech.normalise import collecting_warnings
+from .speech.normalise import as_written, collecting_warnings
+
+
+@dataclass(frozen=True)
+class _Language:
+    """What the script needs of the guide's language: its catalogue and its sentence splitting."""
+
+    tag: str
+    messages: Messages
+    abbreviations: Abbreviations | None
+    """The language's own abbreviations for the splitter; ``None`` for English (its rules are built in)."""
+    months: frozenset[str]
+    """Month names in lower case, so that "am 3. März" is not split after "3."."""
+
+    @property
+    def english(self) -> bool:
+        return base_language(self.tag) == "en"
+
+    @classmethod
+    def of(cls, tag: str) -> _Language:
+        m = messages(tag)
+        if base_language(tag) == "en" or m.is_fallback:
+            return cls(tag, m, None, frozenset())
+        return cls(tag, m, abbreviations(tag), frozenset(w.lower() for w in m.words("numbers.months")))
+
+    def split(self, paragraph: str) -> list[str]:
+        """The paragraph's sentences, with this language's abbreviations."""
+        if self.abbreviations is None:
+            return split_sentences(paragraph)
+        pieces = split_sentences(paragraph, self.abbreviations)
+        joined: list[str] = []
+        for piece in pieces:
+            first = piece.split(" ", 1)[0].strip(".,;:").lower()
+            if joined and re.search(r"(?:^|\s)\d{1,2}\.$", joined[-1]) and first in self.months:
+                joined[-1] = f"{joined[-1]} {piece}"  # an ordinal date: "am 3. März", "3. marca"
+            else:
+                joined.append(piece)
+        return joined
+
+
+_ENGLISH = _Language.of("en")
 
 
 @dataclass(frozen=True)
@@ -47,11 +89,11 @@ def _group(document: Document) -> list[tuple[Section, list[Section]]]:
     return chapters
 
 
-def _summary(sections: list[Section], limit: int = 280) -> str:
+def _summary(sections: list[Section], language: _Language, limit: int = 280) -> str:
     text = ""
     for section in sections:
         for block in section.paragraphs:
-            for sentence in _block_sentences(block):
+            for sentence in _block_sentences(block, language):
                 candidate = f"{text} {sentence}".strip()
                 if len(candidate) > limit:
                     return text or sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -59,23 +101,27 @@ def _summary(sections: list[Section], limit: int = 280) -> str:
     return text
 
 
-def _block_sentences(block: Block) -> list[str]:
+def _block_sentences(block: Block, language: _Language = _ENGLISH) -> list[str]:
     if isinstance(block, Table):
-        return table_lines(block)
-    return split_sentences(block) or [block]
+        return table_lines(block, language.tag)
+    return language.split(block) or [block]
 
 
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).rstrip(" .;,")
 
 
-def table_lines(table: Table) -> list[str]:
+def table_lines(table: Table, language: str = "en") -> list[str]:
     """What is said for a table: its caption, then one sentence per row with the column headers.
 
     A row ("1-4", "7.5mg", "Every 2 weeks") under ("Weeks", "Dose", "Blood test") is said as
     "Weeks 1-4: dose, 7.5mg; blood test, every 2 weeks." The first cell names the row; when it is
-    only a number or range, its column header goes in front of it.
+    only a number or range, its column header goes in front of it. In other languages the caption,
+    the "header: value" cells and their separator come from the language's catalogue, and nothing is
+    lower-cased (German nouns keep their capitals).
     """
+    if base_language(language) != "en" and not messages(language).is_fallback:
+        return _table_lines_in(table, messages(language))
     header = [_cell(h) for h in table.header]
     lines = [_finish(f"Table: {_cell(table.caption)}")] if _cell(table.caption) else []
     for row in table.rows:
@@ -96,6 +142,31 @@ def table_lines(table: Table) -> list[str]:
                 parts.append(cell)
         lead, rest = parts[0], parts[1:]
         lines.append(_finish(f"{lead}: {'; '.join(rest)}" if rest else lead))
+    return lines
+
+
+def _table_lines_in(table: Table, m: Messages) -> list[str]:
+    header = [_cell(h) for h in table.header]
+    rows = [[_cell(c) for c in row] for row in table.rows]
+    rows = [cells for cells in rows if any(cells)]
+    caption = _cell(table.caption)
+    lines = [_finish(m.text("script.table_intro", count=len(rows), caption=caption))] if caption else []
+    separator = m.text("script.table_cell_separator")
+    for cells in rows:
+        parts: list[str] = []
+        for index, cell in enumerate(cells):
+            if not cell:
+                continue
+            name = header[index] if index < len(header) else ""
+            if index == 0:
+                numeric = bool(re.match(r"^[\d£$€.,:%/ –-]+(?:[a-z]{0,3})?$", cell))
+                parts.append(f"{name} {cell}" if name and numeric else cell)
+            elif name and name.casefold() != cell.casefold():
+                parts.append(m.text("script.table_cell", header=name, value=cell))
+            else:
+                parts.append(cell)
+        lead, rest = parts[0], parts[1:]
+        lines.append(_finish(f"{lead}: {separator.join(rest)}" if rest else lead))
     return lines
 
 
@@ -160,20 +231,33 @@ _REPEAT_MIN_WORDS = 4
 
 
 class _Speaker:
-    def __init__(self, options: ScriptOptions) -> None:
+    def __init__(self, options: ScriptOptions, language: _Language = _ENGLISH) -> None:
         self.options = options
+        self.language = language
         self.lexicon = options.lexicon if options.lexicon is not None else Lexicon.builtin()
         self.warnings: list[str] = []
 
     def _speak(self, display: str) -> str:
+        if not self.language.english:
+            # The English rules and the English medical lexicon would turn "20 mg" into English words.
+            return as_written(normalise_text(display, self.language.tag))
         with collecting_warnings(self.warnings):
             return to_speech(display, self.lexicon, self.options.engine)
 
     def say(
-        self, text: str, kind: str = "sentence", pause: str = "sentence", subsection: int | None = None
+        self,
+        text: str,
+        kind: str = "sentence",
+        pause: str = "sentence",
+        subsection: int | None = None,
+        spoken: str | None = None,
     ) -> Utterance:
+        """An utterance showing ``text``; ``spoken`` is what to say instead when a catalogue message has
+        its numbers spelled already (with the noun's gender: "veintiún capítulos")."""
         display = _finish(text)
         known = self.options.memo.get(display) if self.options.memo else None
+        if known is None and spoken is not None and not self.language.english:
+            known = self._speak(_finish(spoken))
         return Utterance(
             text=display,
             speech=known if known is not None else self._speak(display),
@@ -183,15 +267,17 @@ class _Speaker:
         )
 
 
-def _number_words(n: int) -> str:
-    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    return words[n] if n < len(words) else str(n)
-
-
 def make_script(document: Document, options: ScriptOptions | None = None) -> GuideScript:
     """Build the speech script of ``document``."""
     options = options or ScriptOptions()
-    speaker = _Speaker(options)
+    language = _Language.of(document.language)
+    m = language.messages
+    speaker = _Speaker(options, language)
+
+    def orient(key: str, kind: str, pause: str, **values: object) -> Utterance:
+        """A catalogue message: digits on the page, its own spelled numbers in speech."""
+        return speaker.say(m.text(key, **values), kind, pause, spoken=m.say(key, **values))
+
     document = _without_furniture(document)
     groups = _group(document)
     title = document.title or groups[0][0].title
@@ -201,29 +287,25 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
 
     if options.contents and total > 1:
         lines = [speaker.say(f"{title}.", "orientation", "paragraph")]
-        lines.append(speaker.say(f"This guide has {_number_words(total)} chapters.", "orientation", "paragraph"))
+        lines.append(orient("script.contents_count", "orientation", "paragraph", count=total))
         for n, (head, _) in enumerate(groups, 1):
-            lines.append(speaker.say(f"Chapter {n}: {head.title}", "orientation", "sentence"))
-        lines.append(
-            speaker.say(
-                "Chapter one starts next. You can skip to any chapter in your podcast app.", "orientation", "none"
-            )
-        )
+            lines.append(orient("script.contents_item", "orientation", "sentence", n=n, title=head.title))
+        lines.append(orient("script.contents_end", "orientation", "none"))
         chapters.append(
             ChapterScript(
                 number=0,
-                title="Contents",
+                title=m.text("script.contents_title"),
                 slug="contents",
                 subsections=(),
                 utterances=tuple(lines),
-                summary=f"The chapters of {title}, read aloud.",
+                summary=m.text("script.contents_summary", title=title),
                 kind="contents",
             )
         )
 
     for n, ((head, subs), slug) in enumerate(zip(groups, slugs, strict=True), 1):
         utterances: list[Utterance] = [
-            speaker.say(f"Chapter {n} of {total}.", "announce", "none"),
+            orient("script.chapter_announce", "announce", "none", n=n, total=total),
             speaker.say(head.title, "heading", "paragraph"),
         ]
 
@@ -231,10 +313,10 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
             for block in section.paragraphs:
                 if isinstance(block, Table):
                     # Each row is said like a list item: a paragraph's pause after it.
-                    for line in table_lines(block):
+                    for line in table_lines(block, language.tag):
                         utterances.append(speaker.say(line, "sentence", "paragraph"))
                     continue
-                sentences = split_sentences(block) or [block]
+                sentences = language.split(block) or [block]
                 for k, sentence in enumerate(sentences):
                     last = k == len(sentences) - 1
                     utterances.append(speaker.say(sentence, "sentence", "paragraph" if last else "sentence"))
@@ -248,11 +330,10 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
         if options.signposts:
             utterances[-1] = _with_pause(utterances[-1], "heading")
             if n < total:
-                nxt = groups[n][0].title
-                closing = f"End of chapter {n}. Next: {_finish(nxt)}"
+                closing = orient("script.end_next", "orientation", "none", n=n, title=_finish(groups[n][0].title))
             else:
-                closing = f"End of chapter {n}. This is the end of the guide."
-            utterances.append(speaker.say(closing, "orientation", "none"))
+                closing = orient("script.end_last", "orientation", "none", n=n)
+            utterances.append(closing)
         else:
             utterances[-1] = _with_pause(utterances[-1], "none")
         chapters.append(
@@ -262,7 +343,7 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
                 slug=slug,
                 subsections=tuple(s.title for s in subs),
                 utterances=tuple(utterances),
-                summary=_summary([head, *subs]),
+                summary=_summary([head, *subs], language),
             )
         )
     return GuideScript(

@@ -19,16 +19,25 @@ from .model import GuideScript
 from .speech import Lexicon
 
 
-def memo_path(root: Path, engine: str, lexicon: Lexicon, title: str) -> Path:
-    """Where the speech text of the guide called ``title`` is remembered, in the cache folder ``root``."""
+def memo_path(root: Path, engine: str, lexicon: Lexicon, title: str, language: str = "en") -> Path:
+    """Where the speech text of the guide called ``title`` in ``language`` is remembered, in the cache
+    folder ``root``."""
+    from . import i18n, speech
     from . import script as script_module
-    from . import speech
 
     rules = []
-    for module in sorted(Path(speech.__file__).parent.glob("*.py")) + [Path(script_module.__file__)]:
+    folders = (
+        Path(speech.__file__).parent,
+        Path(i18n.__file__).parent,
+        Path(i18n.__file__).parent.parent / "data" / "messages",
+    )
+    modules = sorted(p for folder in folders for p in folder.glob("*.py")) + sorted(folders[2].glob("*.toml"))
+    for module in modules + [Path(script_module.__file__)]:
         stat = module.stat()
         rules.append(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    key = hashlib.sha256(json.dumps([__version__, rules, title, engine, lexicon.fingerprint()]).encode()).hexdigest()
+    key = hashlib.sha256(
+        json.dumps([__version__, rules, title, engine, lexicon.fingerprint(), language]).encode()
+    ).hexdigest()
     return Path(root) / "speech-text" / f"{key[:32]}.json"
 
 

@@ -1,5 +1,9 @@
 """Golden files: the speech script of the bundled guide, exactly as it will be spoken.
 
+The goldens name their engine: the default, "auto", depends on what is installed (Piper's IPA
+phonemes where piper-tts is, espeak-ng's where not), and ``test_default_engine_script`` checks that
+the default is exactly the script of the engine "auto" picks here.
+
 A change to the speech rules shows up here as a readable diff. To accept a change on purpose:
     AUDIOGUIDE_REFRESH_GOLDEN=1 ./scripts/test tests/test_golden.py
 """
@@ -25,13 +29,15 @@ def check_golden(name: str, actual: str) -> None:
 
 
 def test_speech_script_of_the_bundled_guide() -> None:
-    result = CliRunner().invoke(app, ["script"])
+    result = CliRunner().invoke(app, ["script", "--engine", "pyttsx3"])
     assert result.exit_code == 0, result.output
     check_golden("example-guide.script.txt", result.output)
 
 
 def test_speech_script_of_a_pasted_page(fixtures: Path) -> None:
-    result = CliRunner().invoke(app, ["script", str(fixtures / "guides" / "pasted.txt"), "--json"])
+    result = CliRunner().invoke(
+        app, ["script", str(fixtures / "guides" / "pasted.txt"), "--json", "--engine", "pyttsx3"]
+    )
     assert result.exit_code == 0, result.output
     check_golden("pasted.script.json", result.output)
 
@@ -40,7 +46,7 @@ PAGES = Path(__file__).parent / "speech" / "pages"
 
 
 def test_speech_script_of_a_page_of_numbers_and_addresses() -> None:
-    result = CliRunner().invoke(app, ["script", str(PAGES / "getting-help.txt")])
+    result = CliRunner().invoke(app, ["script", str(PAGES / "getting-help.txt"), "--engine", "pyttsx3"])
     assert result.exit_code == 0, result.output
     check_golden("getting-help.script.txt", result.output)
 
@@ -49,3 +55,17 @@ def test_speech_script_of_a_page_of_doses_for_piper() -> None:
     result = CliRunner().invoke(app, ["script", str(PAGES / "doses.txt"), "--engine", "piper"])
     assert result.exit_code == 0, result.output
     check_golden("doses.piper.script.txt", result.output)
+
+
+def test_default_engine_script_is_the_script_of_the_engine_auto_picks() -> None:
+    from audioguide.engines import choose_auto
+
+    picked = choose_auto("en").engine
+    assert picked in {"piper", "pyttsx3"}
+    default = CliRunner().invoke(app, ["script"])
+    explicit = CliRunner().invoke(app, ["script", "--engine", str(picked)])
+    assert default.exit_code == 0 and explicit.exit_code == 0, default.output + explicit.output
+    assert default.output == explicit.output
+    if picked == "piper":  # the lexicon's IPA for piper, not espeak-ng's own phoneme letters
+        assert "[[ maɪəsˈaɪtɪs ]]" in default.output
+        assert "[[maI@s'aItIs]]" not in default.output

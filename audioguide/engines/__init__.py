@@ -12,9 +12,16 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from ..errors import EngineError
+
+if TYPE_CHECKING:
+    from ..i18n.voices import EngineChoice, Installed
+
+AUTO = "auto"
+"""The default engine name: Piper with a voice of the guide's language when one is installed, else
+espeak-ng through pyttsx3 with a voice of that language (see :func:`choose_auto`)."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,68 @@ def engine_names() -> list[str]:
     return [cls.name for cls in sorted(_registry().values(), key=lambda cls: (cls.rank, cls.name))]
 
 
+def choose_auto(language: str, voice: str | None = None, installed: Installed | None = None) -> EngineChoice:
+    """What engine "auto" speaks ``language`` with here, with which voice, and why (or what to install).
+
+    ``voice`` is the user's ``--voice``: a Piper ``.onnx`` file is taken as an installed Piper voice of
+    the language its ``.onnx.json`` names (or of the guide's language when it names none), and is used
+    whatever its language; any other voice is kept for the engine chosen."""
+    from ..i18n.tags import base_language, language_name
+    from ..i18n.voices import EngineChoice, choose_engine, installed_here, piper_voice_language, voices_for
+
+    found = installed if installed is not None else installed_here()
+    if voice and voice.lower().endswith(".onnx"):
+        spoken = piper_voice_language(voice) or language
+        if not found.piper:
+            return EngineChoice(
+                None, None, "A Piper voice was given, but piper-tts is not installed: pip install piper-tts."
+            )
+        accent = "" if base_language(spoken) == base_language(language) else f" (it speaks {language_name(spoken)})"
+        return EngineChoice("piper", voice, f"the Piper voice {Path(voice).name} was given with --voice{accent}.")
+    choice = choose_engine(language, found)
+    if choice.engine is None:
+        return choice
+    if voice:
+        return choice._replace(voice=voice)
+    if choice.engine == "pyttsx3" and voices_for(language) == voices_for("en"):
+        return choice._replace(voice=None)  # British English is espeak-ng's own default voice
+    return choice
+
+
+def engine_voice(name: str, voice: str | None, language: str) -> str | None:
+    """The voice an explicitly chosen engine uses for ``language`` when ``--voice`` is not given:
+    pyttsx3 takes the language's espeak-ng voice (English keeps espeak-ng's default)."""
+    if voice or name != "pyttsx3":
+        return voice
+    from ..i18n.voices import voices_for
+
+    row = voices_for(language)
+    if row is None or row == voices_for("en"):
+        return None
+    return row.pyttsx3_id
+
+
+def resolve_engine(name: str, voice: str | None, language: str) -> tuple[str, str | None, str]:
+    """``(engine, voice, why)`` for a build: "auto" made concrete (:func:`choose_auto`), an explicit
+    engine kept, with the language's voice when none is given. :class:`EngineError` when "auto" finds
+    nothing that speaks the language here, naming what to install."""
+    if name != AUTO:
+        return name, engine_voice(name, voice, language), f"--engine {name} was chosen."
+    choice = choose_auto(language, voice)
+    if choice.engine is None:
+        raise EngineError(choice.reason)
+    return choice.engine, choice.voice, choice.reason
+
+
 def get_engine(name: str, voice: str | None = None, rate: int | None = None, language: str = "en") -> Engine:
-    """An engine instance ready to speak, or :class:`EngineError` saying why it can't."""
+    """An engine instance ready to speak, or :class:`EngineError` saying why it can't. ``"auto"``
+    picks one for ``language`` (:func:`resolve_engine`)."""
+    if name == AUTO:
+        name, voice, _ = resolve_engine(name, voice, language)
     cls = _registry().get(name)
     if cls is None:
-        raise EngineError(f"There is no speech engine called '{name}'. Choose one of: {', '.join(engine_names())}.")
+        choices = ", ".join([AUTO, *engine_names()])
+        raise EngineError(f"There is no speech engine called '{name}'. Choose one of: {choices}.")
     reason = cls.unavailable_reason()
     if reason:
         raise EngineError(f"The {name} engine can't be used: {reason}")

@@ -41,7 +41,10 @@ class GttsEngine:
         language: str = "en",
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.language = (language or "en").split("-")[0]
+        from ..i18n.voices import voices_for
+
+        row = voices_for(language or "en")
+        self.language = row.gtts if row is not None and row.gtts else (language or "en").split("-")[0]
         # voice picks Google's regional accent: a top-level domain such as "co.uk" or "com".
         self.tld = voice or "co.uk"
         self.slow = bool(rate and rate < 120)

@@ -293,7 +293,7 @@ def assemble(
         description=tidy(description) if description else None,
     )
     if language:
-        document = replace(document, language=language)
+        document = replace(document, language=language, language_declared=True)
     check_lengths(document, name)
     return document
 

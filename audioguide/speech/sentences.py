@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..i18n.sentences import Abbreviations
 
 _OPENERS = "\"'“‘«([{¿¡"
 _CLOSERS = "\"'”’»)]}"
@@ -39,7 +43,7 @@ def _starts_upper(token: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
-def _ends_sentence(tokens: list[str], index: int) -> bool:
+def _ends_sentence(tokens: list[str], index: int, extra: Abbreviations | None = None) -> bool:
     token, following = tokens[index], tokens[index + 1]
     core = _core(token)
     if not core or core[-1] not in ".!?…":
@@ -50,9 +54,10 @@ def _ends_sentence(tokens: list[str], index: int) -> bool:
         return _starts_sentence(following)
     word = core[:-1].lstrip(_OPENERS)
     lower = word.lower()
-    if lower in _ALWAYS_ABBREVIATIONS:
+    if lower in _ALWAYS_ABBREVIATIONS or (extra is not None and lower in extra.never_end):
         return False
-    if lower in _NUMBER_ABBREVIATIONS and following.lstrip(_OPENERS)[:1].isdigit():
+    numbers = _NUMBER_ABBREVIATIONS if extra is None else _NUMBER_ABBREVIATIONS | extra.before_number
+    if lower in numbers and following.lstrip(_OPENERS)[:1].isdigit():
         return False
     if index == 0 and _NUMBERED.match(core):
         return False
@@ -65,14 +70,17 @@ def _ends_sentence(tokens: list[str], index: int) -> bool:
     return _starts_sentence(following)
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph into sentences; text without final punctuation stays one sentence."""
+def split_sentences(paragraph: str, abbreviations: Abbreviations | None = None) -> list[str]:
+    """Split a paragraph into sentences; text without final punctuation stays one sentence.
+
+    ``abbreviations`` adds a language's own (``audioguide.i18n.abbreviations(lang)``: "sra.", "z.B.",
+    "np.") to the English ones built in."""
     tokens = paragraph.split()
     sentences: list[list[str]] = []
     current: list[str] = []
     for index, token in enumerate(tokens):
         current.append(token)
-        if index + 1 < len(tokens) and _ends_sentence(tokens, index):
+        if index + 1 < len(tokens) and _ends_sentence(tokens, index, abbreviations):
             sentences.append(current)
             current = []
     if current:
