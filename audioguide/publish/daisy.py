@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
+from ..i18n import direction
 from . import Published, register
 from .talkingbook import Book, Part, Sentence, block_html, book, clock, headings, link_or_copy, xml_text
 
@@ -125,7 +126,8 @@ def _content(book: Book) -> str:
     lang = xml_text(book.language)
     return (
         f'<?xml version="1.0" encoding="utf-8"?>\n{_XHTML_DOCTYPE}\n'
-        f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{lang}" lang="{lang}">\n<head>\n'
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{lang}" lang="{lang}" '
+        f'dir="{direction(book.language)}">\n<head>\n'
         '<meta http-equiv="Content-type" content="text/html; charset=utf-8"/>\n'
         f"<title>{xml_text(book.title)}</title>\n"
         f'<meta name="dc:title" content="{xml_text(book.title)}"/>\n'
@@ -178,7 +180,8 @@ def _ncc(book: Book, items: list[NccItem], files: int, kbytes: int) -> str:
     lang = xml_text(book.language)
     return (
         f'<?xml version="1.0" encoding="utf-8"?>\n{_XHTML_DOCTYPE}\n'
-        f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{lang}" lang="{lang}">\n<head>\n'
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="{lang}" lang="{lang}" '
+        f'dir="{direction(book.language)}">\n<head>\n'
         '<meta http-equiv="Content-type" content="text/html; charset=utf-8"/>\n'
         f"<title>{xml_text(book.title)}</title>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsutil import atomic_path
+from ..i18n import direction
 from . import Published, register
 from .talkingbook import Book, Part, block_html, book, clock, xml_text
 
@@ -51,7 +52,7 @@ def _xhtml(book: Book, title: str, body: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
-        f'xml:lang="{lang}" lang="{lang}">\n<head>\n<meta charset="UTF-8"/>\n'
+        f'xml:lang="{lang}" lang="{lang}" dir="{direction(book.language)}">\n<head>\n<meta charset="UTF-8"/>\n'
         f"<title>{xml_text(title)}</title>\n"
         '<link rel="stylesheet" type="text/css" href="style.css"/>\n'
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
@@ -163,7 +164,7 @@ def _package(book: Book, has_cover: bool) -> str:
         f'xml:lang="{lang}">\n'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(meta) + "\n</metadata>\n"
         "<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n"
-        f"<spine>\n{spine}\n</spine>\n</package>\n"
+        f'<spine page-progression-direction="{direction(book.language)}">\n{spine}\n</spine>\n</package>\n'
     )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..fsutil import write_atomic
+from ..i18n import direction, messages
 from ..model import BuiltChapter
 from . import LAST, Published, card, register, subscribe
 
@@ -105,21 +106,22 @@ def render(
     """The page's HTML. Every piece of guide text is escaped; the JSON cannot close its script element."""
     versions = versions or {}
     esc = html.escape
-    names = [chapter_name(c, chapters) for c in chapters]
+    names = [chapter_name(c, chapters, language) for c in chapters]
     first = chapters[0] if chapters else None
     data = page_data(title, slug, language, chapters)
     data.update({"feed": feed, "feedUrl": feed_url, "cover": cover, "clients": subscribe.client_data()})
     return Template(_asset("index.html")).substitute(
         lang=esc(language),
+        dir=direction(language),
         title=esc(title),
         generator=esc(generator),
-        facts=esc(_facts(chapters)),
+        facts=esc(_facts(chapters, language)),
         css_version=esc(versions.get("listen.css", "")),
         js_version=esc(versions.get("listen.js", "")),
         first_name=esc(names[0] if names else ""),
         first_length=esc(_clock(first.duration) if first else "0:00"),
-        chapter_items="\n".join(_chapter_item(i, c, chapters) for i, c in enumerate(chapters)),
-        plain_links="\n".join(_plain_link(c, n) for c, n in zip(chapters, names, strict=True)),
+        chapter_items="\n".join(_chapter_item(i, c, chapters, language) for i, c in enumerate(chapters)),
+        plain_links="\n".join(_plain_link(c, n, language) for c, n in zip(chapters, names, strict=True)),
         feed=esc(feed_url or feed),
         subscribe_panel=subscribe.panel(feed_url, page_url),
         data=script_json(data),
@@ -140,6 +142,7 @@ def render_subscribe(
     esc = html.escape
     return Template(_asset("subscribe.html")).substitute(
         lang=esc(language),
+        dir=direction(language),
         title=esc(title),
         generator=esc(generator),
         css_version=esc(versions.get("listen.css", "")),
@@ -161,7 +164,7 @@ def page_data(title: str, slug: str, language: str, chapters: list[BuiltChapter]
                 "kind": c.script.kind,
                 "slug": c.script.slug,
                 "title": c.script.title,
-                "name": chapter_name(c, chapters),
+                "name": chapter_name(c, chapters, language),
                 "audio": c.audio,
                 "duration": round(c.duration, 3),
                 "cues": [
@@ -184,26 +187,31 @@ def script_json(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def chapter_name(chapter: BuiltChapter, chapters: list[BuiltChapter]) -> str:
-    """How the page names a chapter: "Chapter 2 of 5: Title", or the contents chapter's own title."""
+def chapter_name(chapter: BuiltChapter, chapters: list[BuiltChapter], language: str = "en") -> str:
+    """How the page names a chapter: "Chapter 2 of 5: Title" (in the guide's language), or the contents
+    chapter's own title."""
     if chapter.script.kind != "chapter":
         return chapter.script.title
     total = sum(1 for c in chapters if c.script.kind == "chapter")
-    return f"Chapter {chapter.script.number} of {total}: {chapter.script.title}"
+    return messages(language).text(
+        "page.chapter_name", n=chapter.script.number, total=total, title=chapter.script.title
+    )
 
 
-def length_words(seconds: float) -> str:
+def length_words(seconds: float, language: str = "en") -> str:
     """A listening time in words a tired listener can plan with: "under a minute", "about 12 minutes"."""
+    m = messages(language)
     if seconds < 60:
-        return "under a minute"
+        return m.text("page.length_under_minute")
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return "about " + " ".join(parts)
+    said_hours = m.text("page.hours", count=hours)
+    said_minutes = m.text("page.minutes", count=minutes)
+    if hours and minutes:
+        length = m.text("page.hours_minutes", hours=said_hours, minutes=said_minutes)
+    else:
+        length = said_hours if hours else said_minutes
+    return m.text("page.length_about", length=length)
 
 
 def _clock(seconds: float) -> str:
@@ -213,34 +221,37 @@ def _clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _facts(chapters: list[BuiltChapter]) -> str:
+def _facts(chapters: list[BuiltChapter], language: str = "en") -> str:
     count = sum(1 for c in chapters if c.script.kind == "chapter")
     total = sum(c.duration for c in chapters)
-    contents = " and a spoken contents" if any(c.script.kind == "contents" for c in chapters) else ""
-    plural = "chapter" if count == 1 else "chapters"
-    return f"An audio guide in {count} {plural}{contents}, {length_words(total)} in all."
+    key = "page.facts_with_contents" if any(c.script.kind == "contents" for c in chapters) else "page.facts"
+    return messages(language).text(key, count=count, length=length_words(total, language))
 
 
-def _chapter_item(index: int, chapter: BuiltChapter, chapters: list[BuiltChapter]) -> str:
+def _chapter_item(index: int, chapter: BuiltChapter, chapters: list[BuiltChapter], language: str = "en") -> str:
     esc = html.escape
     if chapter.script.kind == "chapter":
         total = sum(1 for c in chapters if c.script.kind == "chapter")
-        label = f'<span class="chapter-label">Chapter {chapter.script.number} of {total}:</span> '
+        said = messages(language).text("page.chapter_label", n=chapter.script.number, total=total)
+        label = f'<span class="chapter-label">{esc(said)}</span> '
     else:
         label = ""
     return (
         f'<li><button type="button" class="chapter" data-scan data-index="{index}">{label}'
         f'<span class="chapter-title">{esc(chapter.script.title)}</span><span class="sr-only">,</span> '
-        f'<span class="chapter-length">{esc(length_words(chapter.duration))}</span></button></li>'
+        f'<span class="chapter-length">{esc(length_words(chapter.duration, language))}</span></button></li>'
     )
 
 
-def _plain_link(chapter: BuiltChapter, name: str) -> str:
+def _plain_link(chapter: BuiltChapter, name: str, language: str = "en") -> str:
     esc = html.escape
+    m = messages(language)
     transcript = chapter.extra_files.get("html")
-    link = f'<li><a class="link-button" href="{esc(chapter.audio)}">{esc(name)}: audio</a></li>'
+    audio = m.text("page.link_audio", name=name)
+    link = f'<li><a class="link-button" href="{esc(chapter.audio)}">{esc(audio)}</a></li>'
     if transcript:
-        link += f'\n<li><a class="link-button" href="{esc(transcript)}">{esc(name)}: transcript</a></li>'
+        said = m.text("page.link_transcript", name=name)
+        link += f'\n<li><a class="link-button" href="{esc(transcript)}">{esc(said)}</a></li>'
     return link
 
 

@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..fsutil import write_atomic
+from ..i18n import direction
 from ..model import BuiltChapter
 from . import FIRST, Published, register
 from .feed import xml_safe
@@ -113,7 +114,7 @@ def html_transcript(chapter: BuiltChapter, guide_title: str, language: str) -> s
     flush()
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{esc(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(language)}" dir="{direction(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(chapter.script.title)} – {esc(guide_title)}</title>\n"
         "<style>body{font:1.25rem/1.6 system-ui,sans-serif;max-width:40rem;margin:auto;padding:1rem;"
