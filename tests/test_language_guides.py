@@ -1,0 +1,255 @@
+"""Issue 16 wired: a guide in each shipped language is scripted, voiced and marked in its language.
+
+The guides (tests/language_guides.py) are ours, each with a dose, a date, a time, a phone number and
+counts. The checks: the spoken script holds no English orientation words and no English number words
+(and no digits left for the voice to read in English); engine "auto" picks a voice of the language
+(espeak-ng's own list of the voice's languages is the oracle, and gTTS's list for Google); the page,
+transcripts, EPUB and DAISY carry ``lang`` and, for Arabic, ``dir="rtl"``; in Chromium the Arabic
+page's layout runs right to left; with piper installed a build with no --engine uses Piper for
+English and espeak-ng for Welsh.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from language_guides import GUIDES, html_page, markdown
+from typer.testing import CliRunner
+
+from audioguide.build import BuildOptions, build
+from audioguide.cli import app
+from audioguide.engines import choose_auto, get_engine, resolve_engine
+from audioguide.errors import EngineError
+from audioguide.i18n import Installed, direction
+from audioguide.i18n.voices import installed_here
+
+OTHERS = [lang for lang in GUIDES if lang != "en"]
+ENGLISH_ORIENTATION = re.compile(
+    r"\b(chapter|chapters|contents|this guide|end of|next|the end|podcast app|starts next)\b", re.IGNORECASE
+)
+ENGLISH_NUMBERS = re.compile(
+    r"\b(zero|one|two|three|four|five|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|"
+    r"thousand|milligrams?|oh)\b",
+    re.IGNORECASE,
+)
+
+
+def _write(tmp_path: Path, language: str, form: str) -> Path:
+    path = tmp_path / f"guide-{language}.{form}"
+    path.write_text(markdown(language) if form == "md" else html_page(language), encoding="utf-8")
+    return path
+
+
+def _script(path: Path, *extra: str) -> dict:
+    result = CliRunner().invoke(app, ["script", str(path), "--json", "--engine", "pyttsx3", *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("form", ["md", "html"])
+@pytest.mark.parametrize("language", OTHERS)
+def test_script_is_spoken_entirely_in_the_guides_language(tmp_path: Path, language: str, form: str) -> None:
+    guide = _script(_write(tmp_path, language, form))
+    assert guide["language"] == language
+    speech = [u["speech"] for chapter in guide["chapters"] for u in chapter["utterances"]]
+    assert len(speech) >= 14
+    own_words = {"pl": {"ten"}}.get(language, set())  # Polish "ten" is "this"
+    for line in speech:
+        assert not ENGLISH_ORIENTATION.search(line), line
+        found = {m.lower() for m in ENGLISH_NUMBERS.findall(line)} - own_words
+        assert not found, line
+        assert not re.search(r"\d", line), line  # every number spelled in the language, none left for the voice
+        assert "mg" not in line.split()
+    # The display text keeps digits for the page and transcripts.
+    shown = " ".join(u["text"] for chapter in guide["chapters"] for u in chapter["utterances"])
+    assert "20 mg" in shown and "9:30" in shown
+
+
+def test_english_guide_keeps_the_english_rules(tmp_path: Path) -> None:
+    guide = _script(_write(tmp_path, "en", "md"))
+    speech = " ".join(u["speech"] for chapter in guide["chapters"] for u in chapter["utterances"])
+    assert "This guide has two chapters." in speech
+    assert "twenty milligrams" in speech and "Chapter one of two." in speech
+    assert "End of chapter one. Next: Moving safely." in speech
+
+
+def test_language_option_wins_over_the_front_matter(tmp_path: Path) -> None:
+    path = _write(tmp_path, "es", "md")
+    guide = _script(path, "--language", "es-MX")
+    assert guide["language"] == "es-MX"
+    result = CliRunner().invoke(app, ["script", str(path), "--language", "spanish"])
+    assert result.exit_code == 1
+    assert "not a language tag" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("form", "source"), [("md", "from the front matter"), ("html", "from the page's <html lang>")])
+def test_sections_shows_the_language_and_where_it_came_from(tmp_path: Path, form: str, source: str) -> None:
+    result = CliRunner().invoke(app, ["sections", str(_write(tmp_path, "cy", form))])
+    assert result.exit_code == 0, result.output
+    assert f"Language: cy (Welsh), {source}" in result.output
+    result = CliRunner().invoke(app, ["sections", str(_write(tmp_path, "cy", form)), "--language", "ar"])
+    assert "Language: ar (Arabic), from --language" in result.output
+
+
+def test_sections_shows_a_detected_language(tmp_path: Path) -> None:
+    title, chapters = GUIDES["pl"]
+    path = tmp_path / "bez.txt"
+    path.write_text(title + "\n\n" + "\n\n".join(t for _, t in chapters) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["sections", str(path), "--json"])
+    data = json.loads(result.output)
+    assert data["language"] == "pl" and data["language_source"] == "detected"
+    assert data["language_confidence"] >= 0.5
+
+
+def _espeak_languages() -> dict[str, tuple[str, ...]]:
+    from audioguide.engines.espeak_pyttsx3 import espeak_voices
+
+    return {v.id: v.languages for v in espeak_voices()}
+
+
+@pytest.mark.parametrize("language", list(GUIDES))
+def test_auto_picks_an_espeak_voice_of_the_language_without_piper(language: str) -> None:
+    here = installed_here()
+    without_piper = Installed(piper=False, pyttsx3=here.pyttsx3, espeak_voices=here.espeak_voices)
+    choice = choose_auto(language, installed=without_piper)
+    assert choice.engine == "pyttsx3", choice.reason
+    voice = choice.voice or "gmw/en"  # English keeps espeak-ng's default voice, British English
+    assert language in {lang.split("-")[0] for lang in _espeak_languages()[voice]}, (voice, language)
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_an_explicit_pyttsx3_takes_the_languages_voice(language: str) -> None:
+    engine, voice, _ = resolve_engine("pyttsx3", None, language)
+    assert engine == "pyttsx3" and voice is not None
+    assert language in {lang.split("-")[0] for lang in _espeak_languages()[voice]}
+    assert resolve_engine("pyttsx3", "gmw/en", language)[1] == "gmw/en"  # --voice wins
+
+
+@pytest.mark.parametrize("language", [*GUIDES, "zh-Hant", "pt-BR"])
+def test_gtts_is_given_a_language_code_it_speaks(language: str) -> None:
+    from gtts.lang import tts_langs
+
+    engine = get_engine("gtts", language=language)
+    assert engine.language in tts_langs()  # type: ignore[attr-defined]
+
+
+def test_auto_with_nothing_installed_names_what_to_install() -> None:
+    choice = choose_auto("cy", installed=Installed())
+    assert choice.engine is None
+    assert "espeak-ng" in choice.reason and "pyttsx3" in choice.reason
+
+
+def test_auto_with_nothing_installed_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import audioguide.i18n.voices as voices
+
+    monkeypatch.setattr(voices, "installed_here", lambda: Installed())
+    with pytest.raises(EngineError, match="Nothing installed here can speak Welsh"):
+        resolve_engine("auto", None, "cy")
+
+
+def test_a_piper_voice_file_is_used_by_auto(tmp_path: Path) -> None:
+    voice = tmp_path / "cy_GB-test-medium.onnx"
+    voice.write_bytes(b"")
+    Path(f"{voice}.json").write_text(json.dumps({"language": {"code": "cy_GB"}}), encoding="utf-8")
+    choice = choose_auto("cy", str(voice), installed=Installed(piper=True))
+    assert choice.engine == "piper" and choice.voice == str(voice)
+    assert choose_auto("cy", str(voice), installed=Installed(piper=False)).engine is None
+
+
+def _build(tmp_path: Path, language: str, engine: str = "fake", formats: tuple[str, ...] = ("epub", "daisy")) -> Path:
+    out = tmp_path / f"out-{language}"
+    build(
+        BuildOptions(
+            source=_write(tmp_path, language, "md"),
+            out=out,
+            engine=engine,
+            cache_dir=tmp_path / "cache",
+            formats=formats,
+        )
+    )
+    return out
+
+
+@pytest.mark.parametrize("language", ["ar", "cy", "en"])
+def test_every_output_carries_the_language_and_direction(tmp_path: Path, language: str) -> None:
+    out = _build(tmp_path, language)
+    rtl = direction(language) == "rtl"
+    mark = f'lang="{language}" dir="{"rtl" if rtl else "ltr"}"'
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert f"<html {mark}>" in page
+    assert f"<html {mark}>" in (out / "subscribe.html").read_text(encoding="utf-8")
+    transcripts = sorted((out / "audio").glob("*.html"))
+    assert len(transcripts) == 3
+    for path in transcripts:
+        assert mark in path.read_text(encoding="utf-8"), path.name
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert f"<language>{language}</language>" in feed
+    assert f'language="{language}"' in feed  # podcast:transcript
+    epubs = list(out.glob("*.epub"))
+    assert len(epubs) == 1
+    with zipfile.ZipFile(epubs[0]) as book:
+        texts = {name: book.read(name).decode("utf-8") for name in book.namelist() if name.endswith((".xhtml", ".opf"))}
+    opf = next(t for n, t in texts.items() if n.endswith(".opf"))
+    assert f"<dc:language>{language}</dc:language>" in opf
+    assert f'page-progression-direction="{"rtl" if rtl else "ltr"}"' in opf
+    assert any(mark in t for n, t in texts.items() if n.endswith(".xhtml"))
+    daisy = [p for p in out.rglob("*.html") if "daisy" in str(p.parent).lower()]
+    assert daisy and all(f'lang="{language}" dir=' in p.read_text(encoding="utf-8") for p in daisy)
+    # The page's chapter names are in the language.
+    if language == "cy":
+        assert "Pennod 1 o 2" in page
+
+
+def test_arabic_page_mirrors_in_chromium(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    out = _build(tmp_path, "ar", formats=())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 900})
+            page.goto((out / "index.html").as_uri())
+            assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+            # The chapter buttons' text starts at the right: the title's right edge meets the button's.
+            edges = page.evaluate(
+                """() => [...document.querySelectorAll('button.chapter')].map(b => {
+                    const box = b.getBoundingClientRect();
+                    const label = (b.querySelector('.chapter-label') || b.querySelector('.chapter-title'))
+                        .getBoundingClientRect();
+                    return [box.right - label.right, label.left - box.left, getComputedStyle(b).textAlign];
+                })"""
+            )
+            assert edges
+            for from_right, from_left, align in edges:
+                assert from_right < from_left, edges
+                assert align in {"start", "right"}
+        finally:
+            browser.close()
+
+
+def _piper_ready() -> bool:
+    return get_engine.__module__ is not None and choose_auto("en").engine == "piper"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _piper_ready(), reason="piper-tts and the joe voice are not installed")
+def test_build_with_no_engine_uses_piper_for_english_and_espeak_for_welsh(tmp_path: Path) -> None:
+    for language, engine, identity in (("en", "piper", "piper/"), ("cy", "pyttsx3", "espeak-ng/")):
+        source = tmp_path / f"short-{language}.md"
+        title, chapters = GUIDES[language]
+        heading, text = chapters[1]
+        source.write_text(f"---\nlanguage: {language}\n---\n# {heading}\n\n{text}\n", encoding="utf-8")
+        out = tmp_path / f"auto-{language}"
+        result = CliRunner().invoke(
+            app, ["build", str(source), "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-contents"]
+        )
+        assert result.exit_code == 0, result.output
+        meta = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert meta["engine"] == engine
+        assert meta["engine_identity"].startswith(identity)
+        if language == "cy":
+            assert "/cel/cy/" in meta["engine_identity"]
