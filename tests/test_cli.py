@@ -104,8 +104,10 @@ def test_engines_lists_availability() -> None:
     result = run("engines")
     assert result.exit_code == 0
     names = [line.split()[0] for line in result.output.splitlines() if not line.startswith(" ")]
-    assert names[:2] == ["pyttsx3", "gtts"] and "fake" in names
+    assert names[:3] == ["auto", "pyttsx3", "gtts"] and "fake" in names
     assert re.search(r"^gtts\s+available\s+online", result.output, re.M)
+    # auto, the default, says what it picks for an English guide here and why.
+    assert re.search(r"^auto\s+the default\s+For English it (picks (piper|pyttsx3)|finds nothing)", result.output, re.M)
 
 
 def test_build_with_fake_engine_reports_where(tmp_path: Path, fixtures: Path) -> None:

@@ -231,6 +231,66 @@ def test_arabic_page_mirrors_in_chromium(tmp_path: Path) -> None:
             browser.close()
 
 
+VOICE_STUB = """
+    window.SpeechRecognition = class {
+        start() { window.__recognizer = this; }
+        stop() { window.__recognizer = null; }
+    };
+    window.__say = (phrase) => window.__recognizer.onresult({results: [[{transcript: phrase}]]});
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "chapter_two", "slower"),
+    [("es", "capítulo dos", "más lento, por favor"), ("ar", "الفصل اثنان", "أبطأ"), ("pl", "rozdział dwa", "wolniej")],
+)
+def test_the_page_listens_for_commands_in_the_guides_language(
+    tmp_path: Path, language: str, chapter_two: str, slower: str
+) -> None:
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from audioguide.i18n import messages
+    from audioguide.serve import make_server
+
+    out = _build(tmp_path, language, formats=())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    second = next(c for c in manifest["chapters"] if c["number"] == 2)
+    server = make_server(out, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+            )
+            try:
+                context = browser.new_context()
+                context.add_init_script(VOICE_STUB)
+                page = context.new_page()
+                page.goto(server.public_base + "index.html")  # type: ignore[attr-defined]
+                page.locator("#voice-toggle").click()
+                page.evaluate(f"() => window.__say({json.dumps(chapter_two)})")
+                src = page.evaluate("() => document.getElementById('audio').getAttribute('src') || ''")
+                assert src.endswith(Path(second["audio"]).name), (src, second)
+                before = page.locator("#speed-label").inner_text()
+                page.evaluate(f"() => window.__say({json.dumps(slower)})")
+                assert page.locator("#speed-label").inner_text() != before
+                # English words are not commands on a page in another language.
+                page.evaluate("() => window.__say('chapter one')")
+                assert page.evaluate("() => document.getElementById('audio').getAttribute('src') || ''") == src
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert slower.split(",")[0] in messages(language).words("voice_commands.slower")
+
+
 def _piper_ready() -> bool:
     return get_engine.__module__ is not None and choose_auto("en").engine == "piper"
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..fsutil import write_atomic
-from ..i18n import direction, messages
+from ..i18n import direction, messages, number_words
 from ..model import BuiltChapter
 from . import LAST, Published, card, register, subscribe
 
@@ -158,6 +158,9 @@ def page_data(title: str, slug: str, language: str, chapters: list[BuiltChapter]
         "title": title,
         "slug": slug,
         "language": language,
+        "strings": messages(language).section("page"),
+        "commands": messages(language).section("voice_commands"),
+        "numbers": number_words(language),
         "chapters": [
             {
                 "number": c.script.number,

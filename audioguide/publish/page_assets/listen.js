@@ -1343,13 +1343,32 @@
     seven: 7, eight: 8, ate: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13,
     fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
   };
+  // A guide in another language listens for its own words: guide.commands (action id -> words, from
+  // the language's catalogue) and guide.numbers (number words -> value). English keeps the patterns above.
+  const ownLanguage = Boolean(guide.commands) && !/^en(-|$)/i.test(guide.language || "en");
+  const escapeWord = (word) => word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const wordsPattern = (words) => "(?:" + words.map(escapeWord).join("|") + ")";
+  if (ownLanguage) {
+    for (const action of ACTIONS) {
+      const words = guide.commands[action.id];
+      if (Array.isArray(words) && words.length) {
+        action.voice = new RegExp("(?:^|[^\\p{L}])" + wordsPattern(words) + "(?=$|[^\\p{L}])", "u");
+      }
+    }
+  }
+  const CHAPTER_WORD = new RegExp(
+    "(?:^|[^\\p{L}])" + wordsPattern(ownLanguage && guide.commands.chapter ? guide.commands.chapter : ["chapter"]) +
+      "\\s+([\\p{L}\\p{N}]+)",
+    "u"
+  );
+  const SPOKEN_NUMBERS = Object.assign({}, ownLanguage ? {} : NUMBER_WORDS, guide.numbers || {});
   const SPOKEN = ACTIONS.filter((a) => a.voice);
 
   function obey(phrase) {
     const said = phrase.toLowerCase().trim();
-    const chapter = said.match(/\bchapter\s+(\w+)/);
+    const chapter = said.match(CHAPTER_WORD);
     const word = chapter ? chapter[1] : "";
-    const number = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
+    const number = /^\d+$/.test(word) ? Number(word) : SPOKEN_NUMBERS[word];
     if (number !== undefined) {
       const index = chapterByNumber(number);
       if (index >= 0) {
