@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -28,6 +30,28 @@ app = typer.Typer(
 )
 
 DEBUG = {"on": False}
+
+
+class Stopped(BaseException):
+    """A stop signal (SIGTERM, SIGHUP) arrived: handled like Ctrl+C, exit 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _handle_stop_signals() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl+C does: one line, and exit 143 or 129."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), _on_stop_signal)
+            except ValueError:  # not the main thread (a test runner): leave signals alone
+                return
 
 
 def _err(message: str) -> None:
@@ -66,9 +90,9 @@ def _friendly_errors() -> Iterator[None]:
             "folder is still whole; free some space or choose another folder with --out, and run again."
         )
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped) as exc:
         _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + exc.signum if isinstance(exc, Stopped) else 130) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # the promise is: never a traceback
@@ -96,6 +120,7 @@ def main_callback(
 ) -> None:
     """audioguide command line."""
     DEBUG["on"] = debug
+    _handle_stop_signals()
 
 
 SourceArg = Annotated[
@@ -154,8 +179,6 @@ def build(
         Optional[int],
         typer.Option(
             "--rate",
-            min=80,
-            max=400,
             help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.",
         ),
     ] = None,
@@ -206,7 +229,9 @@ def build(
     jobs: Annotated[
         Optional[int],
         typer.Option(
-            "--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core."
+            "--jobs",
+            "-j",
+            help="Worker processes to run at once (at most one per CPU core). Default: one per CPU core.",
         ),
     ] = None,
     locked: Annotated[
@@ -249,13 +274,10 @@ def build(
     language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
     locked, contents, signposts, jobs, and a [pauses] table. Options given here win over the file.
     """
-    from .build import BuildOptions
     from .build import build as run_build
-    from .config import find_config, load_config
+    from .config import resolve
 
     with _friendly_errors():
-        found = find_config(source, config)
-        settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
             "voice": voice,
@@ -269,19 +291,10 @@ def build(
             "jobs": jobs,
             "locked": locked,
             "fallback_engine": fallback_engine,
-            "formats": [f for f in formats.split(",")] if formats is not None else None,
+            "formats": formats,
         }
-        settings.update({k: v for k, v in given.items() if v is not None})
-        if settings.get("lexicon") is not None:
-            settings["lexicon"] = Path(settings["lexicon"])
-        if "pauses" in settings or pauses is not None:
-            from .pacing import Pacing
-
-            from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
-            settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
-        if "formats" in settings:
-            settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=source, out=out, cache_dir=cache_dir, **settings)
+        options = resolve(source, config=config, given=given, pauses=pauses, out=out, cache_dir=cache_dir)
+        found = options.settings_file
         update, stop = _progress()
         try:
             result = run_build(options, progress=update)
@@ -305,11 +318,15 @@ def sections(
 ) -> None:
     """Show the chapters and subsections a build would narrate, without making audio."""
     from .build import load_document
+    from .config import resolve
     from .fsutil import unique_slugs
     from .speech import split_sentences
 
     with _friendly_errors():
+        options = resolve(source)  # the settings file is checked as a build would check it
         document = load_document(source)
+        if options.title:
+            document = replace(document, title=options.title)
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {
@@ -345,20 +362,30 @@ def sections(
 def script(
     source: SourceArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
+    engine: Annotated[
+        Optional[str], typer.Option("--engine", "-e", help="The engine the script is for. Default: pyttsx3.")
+    ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
-    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
+    contents: Annotated[
+        Optional[bool],
+        typer.Option("--contents/--no-contents", help="Include the spoken contents.", show_default=False),
+    ] = None,
     signposts: Annotated[
-        bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")
-    ] = True,
+        Optional[bool],
+        typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.", show_default=False),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading."""
-    from .build import BuildOptions, load_script
+    """Print exactly what each chapter will say, for proofreading (with the settings a build would use)."""
+    from .build import load_script
+    from .config import resolve
 
     with _friendly_errors():
-        guide = load_script(
-            BuildOptions(source=source, engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
-        )
+        given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
+        guide = load_script(resolve(source, config=config, given=given))
         if as_json:
             payload = {
                 "title": guide.title,
@@ -460,7 +487,7 @@ def serve(
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Stopped):
             typer.echo("Stopped serving.")
         finally:
             server.server_close()
