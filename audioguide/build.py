@@ -127,8 +127,12 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         _recover(out)
         previous = _published(out)
         stage = out / STATE / "staging"
-        linked = _stage(out, stage, previous)
-        result = _build_into(stage, script, options, publishers, progress, warnings, damaged)
+        try:
+            linked = _stage(out, stage, previous)
+            result = _build_into(stage, script, options, publishers, progress, warnings, damaged)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published (and the next build clears any rest)
+            raise
         _switch(out, stage, _made(stage, result, linked), previous)
     if sum(damaged.values()):
         warnings.append(_damage_line(damaged))

@@ -47,7 +47,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
 def find_config(source: Path | None, explicit: Path | None) -> Path | None:
     """The config file to use: ``--config``, else ``audioguide.toml`` beside the source."""
     if explicit is not None:
-        if not Path(explicit).is_file():
+        if not Path(explicit).exists():
             raise InputError(f"There is no config file at {explicit}.")
         return Path(explicit)
     if source is not None:

@@ -117,8 +117,9 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
         ]
         result = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=child_setup())
     if result.returncode != 0:
+        said = " ".join(result.stderr.decode(errors="replace").split())[-300:]  # one line
         raise ToolError(
-            f"ffmpeg could not make the whole-guide file: {result.stderr.decode(errors='replace').strip()[-300:]}"
+            f"ffmpeg could not make the whole-guide file: {said or 'it stopped without saying why (is the disk full?)'}"
         )
 
 
