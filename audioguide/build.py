@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__, manifest, speech_memo
 from .audio.chapters import Earlier, make_chapters, prepare_cached
-from .config import base_url_warning, clean_text
+from .config import base_url_warning, clean_text, is_language_tag
 from .engines import Engine, get_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import check, clean_stale_parts, default_cache_dir, drop, folder_lock, write_atomic
@@ -95,7 +95,9 @@ def load_script(options: BuildOptions, remember: bool = False, damaged: Counter[
     # Titles become file tags and feed text: no control or bidirectional formatting characters.
     sections = tuple(replace(s, title=clean_text(s.title) or s.title) for s in document.sections)
     title = clean_text(strip_controls(options.title or document.title or "")) or None
-    document = replace(document, title=title, language=options.language or document.language, sections=sections)
+    # A language the source states (an HTML lang attribute) is used only if it is a language tag.
+    language = options.language or (document.language if is_language_tag(document.language) else "en")
+    document = replace(document, title=title, language=language, sections=sections)
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
@@ -124,6 +126,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
     with folder_lock(out / STATE / "lock", out):
+        clean_stale_parts(out)  # only now: another build's half-written files are its own
         _recover(out)
         previous = _published(out)
         stage = out / STATE / "staging"
@@ -364,7 +367,7 @@ def _cache_root(options: BuildOptions) -> Path:
 
 def _prepare_output(out: Path, options: BuildOptions) -> list[Entry]:
     """Check, before any synthesis, that the output folder can be written and the formats asked for can
-    be made; clear what an interrupted build left half-written. Returns the publishers to run."""
+    be made. Returns the publishers to run."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
     try:
@@ -377,7 +380,6 @@ def _prepare_output(out: Path, options: BuildOptions) -> list[Entry]:
     publishers = chosen(options.formats)
     for tool in dict.fromkeys(t for entry in publishers for t in entry.tools):
         require_tool(tool)  # e.g. the whole-guide files are joined by ffmpeg: say so before any work
-    clean_stale_parts(out)
     return publishers
 
 

@@ -40,8 +40,20 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+STOP: dict[str, int] = {}
+"""The stop signal that arrived, if any."""
+
+
 def _on_stop_signal(signum: int, frame: object) -> None:
+    STOP["signal"] = signum
     raise Stopped(signum)
+
+
+def _check_stop() -> None:
+    """Raise :class:`Stopped` again if a stop signal came while Python was running a finaliser, where
+    an exception is reported and dropped: the build then still stops, at its next progress step."""
+    if "signal" in STOP:
+        raise Stopped(STOP["signal"])
 
 
 def _handle_stop_signals() -> None:
@@ -120,7 +132,6 @@ def main_callback(
 ) -> None:
     """audioguide command line."""
     DEBUG["on"] = debug
-    _handle_stop_signals()
 
 
 SourceArg = Annotated[
@@ -151,6 +162,7 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     bars.start()
 
     def update(stage: str, done: int, total: int) -> None:
+        _check_stop()
         if stage not in tasks:
             tasks[stage] = bars.add_task(stage, total=total)
         bars.update(tasks[stage], completed=done, total=total)
@@ -529,7 +541,8 @@ def _block_text(block: Block) -> str:
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script (and ``python -m audioguide``)."""
+    _handle_stop_signals()
     app(prog_name="audioguide")
 
 

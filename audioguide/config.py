@@ -75,6 +75,12 @@ _EMAIL = re.compile(
 )
 
 
+def is_language_tag(text: str) -> bool:
+    """Whether ``text`` is a language tag of the simple BCP 47 shape: language, then optional script,
+    region and variants (``en``, ``en-GB``, ``sr-Latn-RS``, ``de-CH-1996``)."""
+    return len(text) <= 35 and bool(_LANGUAGE.match(text))
+
+
 def clean_text(text: str) -> str:
     """``text`` for a title or tag: control and bidirectional formatting characters removed, spaces folded."""
     text = BIDI_CONTROLS.sub("", text)
@@ -137,7 +143,7 @@ def check_setting(name: str, value: object, where: str) -> Any:
             raise InputError(f"{where} is {value}; choose from 0 (one per CPU core) to {MAX_JOBS}.")
     if name == "language":
         assert isinstance(value, str)
-        if len(value) > 35 or not _LANGUAGE.match(value):
+        if not is_language_tag(value):
             raise InputError(f"{where} is not a language tag such as en, en-GB or cy: {value!r:.40}.")
     if name == "base_url":
         assert isinstance(value, str)

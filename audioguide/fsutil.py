@@ -275,7 +275,7 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
                 raise InputError(f"The {what} {path} is not a regular file.")
             data = fh.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(f"There is no {what} at {path}.") from None
+        raise InputError(f"The {what} {path} does not exist.") from None
     except IsADirectoryError:
         raise InputError(f"The {what} {path} is a folder, not a file.") from None
     except OSError as exc:

@@ -587,3 +587,14 @@ def test_srt_is_escaped_and_titles_lose_bidi_controls(tmp_path: Path) -> None:
     for frame in ("TIT2", "TALB"):
         assert not re.search("[\u202a-\u202e\u2066-\u2069]", str(tags[frame])), str(tags[frame])
     assert data["title"] == "Guide evil"
+
+
+def test_a_hostile_language_in_the_source_never_reaches_the_feed(tmp_path: Path) -> None:
+    source = tmp_path / "guide.html"
+    source.write_text(
+        '<html lang="en&quot; onload=&quot;alert(1)"><body><h1>Guide</h1><h2>One</h2><p>Words here.</p></body></html>'
+    )
+    code, output = _build(source, tmp_path / "out", tmp_path / "cache")
+    assert code == 0, output
+    feed = (tmp_path / "out" / "feed.xml").read_text()
+    assert "onload" not in feed and "<language>en</language>" in feed
