@@ -191,7 +191,7 @@ def build(
         Optional[int],
         typer.Option(
             "--rate",
-            help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.",
+            help="Speaking rate in words per minute, 80 to 400. Default: 165 for pyttsx3, a little slower than usual.",
         ),
     ] = None,
     base_url: Annotated[
