@@ -605,3 +605,39 @@ def test_a_hostile_language_in_the_source_never_reaches_the_feed(
     assert code == 0, output
     feed = (tmp_path / "out" / "feed.xml").read_text()
     assert "onload" not in feed and "<language>en</language>" in feed
+
+
+def test_a_switch_stopped_half_way_is_finished_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tally: Counter[str]
+) -> None:
+    """Stop a build after it has moved half its files into place (the one moment the folder is mixed):
+    the next build first finishes the switch from its plan, so the folder is the stopped build whole."""
+    from audioguide import build
+
+    tally["fault"] += 1
+    source, out, cache = tmp_path / "guide.md", tmp_path / "out", tmp_path / "cache"
+    source.write_text(GUIDE)
+    assert _build(source, out, cache, "--formats", "epub,daisy")[0] == 0
+    source.write_text(GUIDE.replace("# Damage", "# Renamed guide") + MORE)
+    real = build._apply
+    staged: dict[str, bytes] = {}
+
+    def half(out: Path, plan: dict[str, list[str]]) -> None:
+        stage = out / ".audioguide" / "staging"
+        staged.update({rel: (stage / rel).read_bytes() for rel in plan["files"]})
+        for rel in plan["files"][: len(plan["files"]) // 2]:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, out / rel)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "_apply", half)
+    code, output = _build(source, out, cache, "--formats", "epub,daisy")
+    assert code == 130, output
+    assert (out / ".audioguide" / "switch.json").is_file()
+    monkeypatch.setattr(build, "_apply", real)
+    build._recover(out)
+    assert snapshot(out) == staged  # the new build, whole: nothing of the old one left (its epub had another name)
+    assert not (out / ".audioguide" / "staging").exists() and not (out / ".audioguide" / "switch.json").exists()
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["title"] == "Renamed guide" and (out / "renamed-guide.epub").is_file()
+    tally["outcome:one build"] += 1
