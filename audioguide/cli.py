@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -28,6 +30,40 @@ app = typer.Typer(
 )
 
 DEBUG = {"on": False}
+
+
+class Stopped(BaseException):
+    """A stop signal (SIGTERM, SIGHUP) arrived: handled like Ctrl+C, exit 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP: dict[str, int] = {}
+"""The stop signal that arrived, if any."""
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    STOP["signal"] = signum
+    raise Stopped(signum)
+
+
+def _check_stop() -> None:
+    """Raise :class:`Stopped` again if a stop signal came while Python was running a finaliser, where
+    an exception is reported and dropped: the build then still stops, at its next progress step."""
+    if "signal" in STOP:
+        raise Stopped(STOP["signal"])
+
+
+def _handle_stop_signals() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl+C does: one line, and exit 143 or 129."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), _on_stop_signal)
+            except ValueError:  # not the main thread (a test runner): leave signals alone
+                return
 
 
 def _err(message: str) -> None:
@@ -66,9 +102,9 @@ def _friendly_errors() -> Iterator[None]:
             "folder is still whole; free some space or choose another folder with --out, and run again."
         )
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped) as exc:
         _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + exc.signum if isinstance(exc, Stopped) else 130) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # the promise is: never a traceback
@@ -144,6 +180,7 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     bars.start()
 
     def update(stage: str, done: int, total: int) -> None:
+        _check_stop()
         if stage not in tasks:
             tasks[stage] = bars.add_task(stage, total=total)
         bars.update(tasks[stage], completed=done, total=total)
@@ -172,9 +209,7 @@ def build(
         Optional[int],
         typer.Option(
             "--rate",
-            min=80,
-            max=400,
-            help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.",
+            help="Speaking rate in words per minute, 80 to 400. Default: 165 for pyttsx3, a little slower than usual.",
         ),
     ] = None,
     base_url: Annotated[
@@ -224,7 +259,9 @@ def build(
     jobs: Annotated[
         Optional[int],
         typer.Option(
-            "--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core."
+            "--jobs",
+            "-j",
+            help="Worker processes to run at once (at most one per CPU core). Default: one per CPU core.",
         ),
     ] = None,
     locked: Annotated[
@@ -267,13 +304,10 @@ def build(
     language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
     locked, contents, signposts, jobs, and a [pauses] table. Options given here win over the file.
     """
-    from .build import BuildOptions
     from .build import build as run_build
-    from .config import find_config, load_config
+    from .config import resolve
 
     with _friendly_errors():
-        found = find_config(_local(source), config)
-        settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
             "voice": voice,
@@ -287,19 +321,10 @@ def build(
             "jobs": jobs,
             "locked": locked,
             "fallback_engine": fallback_engine,
-            "formats": [f for f in formats.split(",")] if formats is not None else None,
+            "formats": formats,
         }
-        settings.update({k: v for k, v in given.items() if v is not None})
-        if settings.get("lexicon") is not None:
-            settings["lexicon"] = Path(settings["lexicon"])
-        if "pauses" in settings or pauses is not None:
-            from .pacing import Pacing
-
-            from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
-            settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
-        if "formats" in settings:
-            settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=_source(source), out=out, cache_dir=cache_dir, **settings)
+        options = resolve(_source(source), config=config, given=given, pauses=pauses, out=out, cache_dir=cache_dir)
+        found = options.settings_file
         update, stop = _progress()
         try:
             result = run_build(options, progress=update)
@@ -323,11 +348,15 @@ def sections(
 ) -> None:
     """Show the chapters and subsections a build would narrate, without making audio."""
     from .build import load_document
+    from .config import resolve
     from .fsutil import unique_slugs
     from .speech import split_sentences
 
     with _friendly_errors():
+        options = resolve(_source(source))  # the settings file is checked as a build would check it
         document = load_document(_source(source))
+        if options.title:
+            document = replace(document, title=options.title)
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {
@@ -384,19 +413,13 @@ def script(
         typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
     ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading (with the settings build would use)."""
-    from .build import BuildOptions, load_script
-    from .config import find_config, load_config
+    """Print exactly what each chapter will say, for proofreading (with the settings a build would use)."""
+    from .build import load_script
+    from .config import resolve
 
     with _friendly_errors():
-        found = find_config(_local(source), config)
-        settings: dict[str, Any] = load_config(found) if found else {}
         given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
-        chosen = {k: settings[k] for k in given if settings.get(k) is not None}
-        chosen.update({k: v for k, v in given.items() if v is not None})
-        if chosen.get("lexicon") is not None:
-            chosen["lexicon"] = Path(chosen["lexicon"])
-        guide = load_script(BuildOptions(source=_source(source), **chosen))
+        guide = load_script(resolve(_source(source), config=config, given=given))
         for warning in guide.warnings:
             _err(f"Warning: {warning}")
         if as_json:
@@ -505,7 +528,7 @@ def serve(
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Stopped):
             typer.echo("Stopped serving.")
         finally:
             server.server_close()
@@ -547,7 +570,8 @@ def _block_text(block: Block) -> str:
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script (and ``python -m audioguide``)."""
+    _handle_stop_signals()
     app(prog_name="audioguide")
 
 

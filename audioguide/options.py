@@ -52,6 +52,9 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     """Extra outputs besides the chapters, feed and listening page: see :func:`audioguide.publish.formats`."""
     jobs: int = 0
-    """Synthesis worker processes; 0 means one per CPU core."""
+    """Worker processes; 0 means one per CPU core, and more than the cores are capped at them."""
     fallback_engine: str | None = None
     """Engine to build with instead when the chosen one is offline or fails."""
+    settings_file: Path | None = None
+    """The settings file these came from (``None``: none was read). Make options with
+    :func:`audioguide.config.resolve`, which checks every value."""

@@ -250,7 +250,9 @@ def test_rebuild_gives_the_same_books_and_replaces_daisy_whole(tmp_path: Path) -
     _build(tmp_path, tmp_path / "cache")
     assert snapshot(out / "daisy") == first_daisy
     assert _epub(out).read_bytes() == first_epub
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    # Nothing left over: only the build's own folder (its lock and list of published files).
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".audioguide"]
+    assert sorted(p.name for p in (out / ".audioguide").iterdir()) == ["lock", "published.json"]
 
 
 def test_failed_daisy_write_keeps_the_previous_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

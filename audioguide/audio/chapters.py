@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import content_named
+from .. import mp3
+from ..errors import ToolError
+from ..fsutil import check, content_named, drop
+from ..loudness import LIMIT_DBTP, db_to_gain
 from ..model import BuiltChapter, ChapterScript, GuideScript
 from ..pacing import Pacing
 from ..workers import Pool, ProgressFn
 from .layout import ChapterLayout, chapter_gain, first_gain, layout_chapter, over_limit
-from .prepared import Prepared, prepare, prepared_path
+from .prepared import Prepared, prepare, prepared_path, prepared_state
 from .render import Tags, assemble_chapter, render_segment, segment_key, segment_path
 
 LANG3 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld", "cy": "cym", "ga": "gle"}
@@ -73,13 +77,21 @@ def make_chapters(
     earlier: Earlier,
     now: str,
     progress: ProgressFn | None,
+    damaged: Counter[str] | None = None,
 ) -> list[BuiltChapter]:
     """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
-    (by speech text), with the cache folder ``root``."""
+    (by speech text), with the cache folder ``root``.
+
+    Every cached prepared sentence and encoded segment is checked against its checksum first; a
+    damaged one is made again and counted in ``damaged`` (``"prepared"``, ``"segment"``). Each chapter
+    is checked before it is handed on (:func:`check_chapter`)."""
+    damaged = Counter() if damaged is None else damaged
     wavs = list(dict.fromkeys(paths.values()))
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
-    missing = [w for w in wavs if not places[w].is_file()]
+    states = {w: prepared_state(places[w]) for w in wavs}
+    damaged["prepared"] += sum(1 for state in states.values() if state is False)
+    missing = [w for w in wavs if not states[w]]
     made = workers.map("Preparing speech", partial(prepare_cached, root=root), missing, progress)
     fresh = dict(zip(missing, made, strict=True))
     prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
@@ -97,7 +109,13 @@ def make_chapters(
             for segment in layout.segments:
                 part = segment_path(root, segment_key(segment, found, gain))
                 parts.append(part)
-                if part not in jobs and not part.is_file():
+                if part in jobs:
+                    continue
+                state = check(part)
+                if state is False:
+                    damaged["segment"] += 1
+                    drop(part)
+                if not state:
                     items = [(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items]
                     jobs[part] = (items, segment.samples, gain, part)
             plans.append(parts)
@@ -117,7 +135,39 @@ def make_chapters(
     join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
         _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier, now=now
     )
-    return [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    built = [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    for chapter, layout, found, gain in zip(built, layouts, sentences, gains, strict=True):
+        check_chapter(out / chapter.audio, layout, found, gain)
+    return built
+
+
+def check_chapter(path: Path, layout: ChapterLayout, sentences: list[Prepared], gain_db: float) -> None:
+    """A cheap check of a finished chapter file before it is published: its MP3 frames are exactly the
+    ones its layout gives, and its sentences' stored true peaks (and lengths) agree with the limit at
+    its gain. :class:`ToolError` if not, so that the chapter is never published."""
+    import math
+
+    data = path.read_bytes()
+    start = 0
+    if data[:3] == b"ID3" and len(data) >= 10:
+        start = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))
+    expected = sum(mp3.frames_for(s.samples) for s in layout.segments)
+    try:
+        found = mp3.count_frames(data[start:])
+    except ToolError:
+        found = -1
+    limit = db_to_gain(LIMIT_DBTP)
+    peaks_ok = all(
+        math.isfinite(s.peak) and 0.0 <= s.peak and (s.peak * db_to_gain(gain_db) <= limit or over_limit(s, gain_db))
+        for s in sentences
+    )
+    lengths_ok = list(layout.lengths) == [s.samples for s in sentences]
+    if found != expected or not peaks_ok or not lengths_ok:
+        why = f"{found} MP3 frames where {expected} were expected" if found != expected else "its measurements disagree"
+        raise ToolError(
+            f"The chapter file {path.name} came out wrong ({why}), so it was not published. "
+            "Clear the cache with 'audioguide cache clear' and build again."
+        )
 
 
 def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: int) -> Tags:

@@ -50,7 +50,7 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
     :func:`.layout.over_limit` at the chapter's gain (a sentence louder than the chapter as a whole): those
     are limited at it, the rest simply take the gain. Memory holds one sentence.
     """
-    from ..fsutil import atomic_path
+    from ..fsutil import write_checked
 
     def pcm() -> Iterator[bytes]:
         import numpy as np
@@ -70,8 +70,7 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
             f"The MP3 encoder made {found} frames where {mp3.frames_for(samples)} were expected; "
             "chapter timings would be wrong. Please report this with your lameenc version."
         )
-    with atomic_path(dest) as tmp:
-        tmp.write_bytes(frames)
+    write_checked(dest, frames)  # with its checksum, checked before the segment is used again
     return found
 
 

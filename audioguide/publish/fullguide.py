@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ToolError
 from ..fsutil import atomic_path, content_named
 from ..tools import probe_duration, require_tool
+from ..workers import child_setup
 from . import Published, register
 from .feed import Episode, Media, join_url
 from .transcripts import subsection_starts
@@ -74,7 +75,7 @@ def _ffmetadata(ctx: PublishContext, marks: list[dict[str, Any]]) -> str:
 
 def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, codec: list[str], fmt: str) -> None:
     ffmpeg = require_tool("ffmpeg")
-    with tempfile.TemporaryDirectory(prefix="audioguide-full-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=".audioguide-full-", dir=ctx.out) as tmp:  # inside the staging folder
         listing = Path(tmp) / "list.txt"
         listing.write_text(
             "".join(
@@ -114,10 +115,11 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
             "-y",
             str(dest),
         ]
-        result = subprocess.run(cmd, capture_output=True, check=False)
+        result = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=child_setup())
     if result.returncode != 0:
+        said = " ".join(result.stderr.decode(errors="replace").split())[-300:]  # one line
         raise ToolError(
-            f"ffmpeg could not make the whole-guide file: {result.stderr.decode(errors='replace').strip()[-300:]}"
+            f"ffmpeg could not make the whole-guide file: {said or 'it stopped without saying why (is the disk full?)'}"
         )
 
 

@@ -59,10 +59,12 @@ def webvtt(chapter: BuiltChapter) -> str:
 
 
 def srt(chapter: BuiltChapter) -> str:
-    """A SubRip file with one cue per sentence."""
+    """A SubRip file with one cue per sentence; markup characters escaped as in WebVTT (players read
+    ``<i>``, ``<font>`` and the like in SubRip too)."""
     lines: list[str] = []
     for i, (utterance, timing) in enumerate(zip(chapter.script.utterances, chapter.timings, strict=True), 1):
-        lines += [str(i), f"{_stamp(timing.start, ',')} --> {_stamp(timing.end, ',')}", _cue_text(utterance.text), ""]
+        text = html.escape(_cue_text(utterance.text), quote=False)
+        lines += [str(i), f"{_stamp(timing.start, ',')} --> {_stamp(timing.end, ',')}", text, ""]
     return "\n".join(lines)
 
 
