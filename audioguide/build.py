@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
-from . import __version__, manifest, speech_memo
+from . import __version__, dates, manifest, speech_memo
 from .audio.chapters import Earlier, make_chapters, prepare_cached
 from .engines import Engine, get_engine
 from .errors import EngineError, InputError, OutputError
@@ -107,7 +107,10 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     script = load_script(options, remember=True)
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
-    earlier = Earlier.from_manifest(manifest.load(out) or {})
+    previous = manifest.load(out) or {}
+    earlier = Earlier.from_manifest(previous)
+    moment = dates.now()  # SOURCE_DATE_EPOCH when set
+    published = dates.publication(previous, options.republish, moment)
 
     import numpy  # noqa: F401 - now, so that worker processes forked below inherit it ready to use
 
@@ -129,7 +132,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     root = _cache_root(options)
     with Pool(resolve_jobs(options.jobs)) as workers:
         cached = cover.cached_path(script.title, root).is_file()
-        art = (partial if cached else workers.later)(cover.cached_png, script.title, root)
+        art = cache((partial if cached else workers.later)(cover.cached_png, script.title, root))
         chapters = make_chapters(
             script,
             paths,
@@ -138,20 +141,26 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             root=root,
             pacing=options.pacing,
             author=options.author,
+            copyright=options.copyright,
             guide_id=guide_id(script.slug),
             earlier=earlier,
-            now=feed.rfc2822(time.time()),
+            published=published,
+            cover=art,
             progress=progress,
         )
         write_atomic(out / "cover.png", art())
 
-    context = PublishContext(
-        out=out, script=script, chapters=chapters, meta=_meta(script, options, engine), options=options
-    )
+    meta = {**_meta(script, options, engine), "published": dates.iso(published)}
+    context = PublishContext(out=out, script=script, chapters=chapters, meta=meta, options=options, published=published)
     outputs, episodes = _publish(context, publishers, progress)
     # The feed and the manifest go last: until they are replaced, the old ones point at old files.
     generator = str(context.meta["generator"])
-    write_atomic(out / "feed.xml", feed.render(feed.podcast(context, episodes), generator=generator))
+    before = (out / "feed.xml").read_bytes() if (out / "feed.xml").is_file() else None
+    data, updated = feed.render_dated(
+        feed.podcast(context, episodes), generator, dates.parse(previous.get("updated")), before, moment
+    )
+    context.meta["updated"] = dates.iso(updated)
+    write_atomic(out / "feed.xml", data)
     write_atomic(out / "manifest.json", manifest.render(context.meta, chapters))
     _remove_unreferenced(out, chapters, [p for found in outputs.values() for p in found])
     return BuildResult(

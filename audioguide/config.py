@@ -34,6 +34,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "signposts": bool,
     "jobs": int,
     "fallback_engine": str,
+    "copyright": str,
     "pauses": dict,
 }
 """Every setting the file may hold, with its type."""

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .dates import iso
 from .model import BuiltChapter
 
 MANIFEST_VERSION = 1
@@ -28,7 +29,7 @@ def chapter_record(chapter: BuiltChapter) -> dict[str, Any]:
         "sha256": chapter.sha256,
         "recipe": chapter.recipe,
         "guid": chapter.guid,
-        "pub_date": chapter.pub_date,
+        "pub_date": iso(chapter.pub_date),
         "files": dict(sorted(chapter.extra_files.items())),
         "sentences": [
             {"text": u.text, "kind": u.kind, "start": round(t.start, 3), "end": round(t.end, 3)}

@@ -55,3 +55,9 @@ class BuildOptions:
     """Synthesis worker processes; 0 means one per CPU core."""
     fallback_engine: str | None = None
     """Engine to build with instead when the chosen one is offline or fails."""
+    copyright: str | None = None
+    """A copyright notice for the feed (``<copyright>``) and the audio files' tags."""
+    republish: bool = False
+    """Give the guide a new publication time, so every episode gets a new date (apps show them as new).
+    Without it a rebuild keeps the dates of the build before it (:mod:`audioguide.dates`). An action
+    for one build, not a setting: audioguide.toml does not take it."""

@@ -13,10 +13,12 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..dates import episode_date
 from ..fsutil import content_named
 from ..model import BuiltChapter, ChapterScript, GuideScript
 from ..pacing import Pacing
@@ -34,10 +36,8 @@ Job = tuple[list[tuple[Path, int, bool]], int, float, Path]
 
 @dataclass(frozen=True)
 class Earlier:
-    """What the previous build in the output folder made, so that an unchanged chapter keeps its file and date."""
+    """What the previous build in the output folder made, so that an unchanged chapter keeps its file."""
 
-    dates: dict[object, object]
-    """Publication date by chapter MP3 sha256."""
     made: dict[str, dict[str, Any]]
     """The manifest record of each chapter MP3 by its recipe."""
 
@@ -46,7 +46,6 @@ class Earlier:
         """From the earlier build's manifest (empty when there is none)."""
         chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
         return cls(
-            dates={c.get("sha256"): c.get("pub_date") for c in chapters},
             made={c["recipe"]: c for c in chapters if c.get("recipe") and isinstance(c.get("audio"), str)},
         )
 
@@ -69,13 +68,16 @@ def make_chapters(
     root: Path,
     pacing: Pacing,
     author: str,
+    copyright: str | None = None,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
+    published: datetime,
+    cover: Callable[[], bytes] | None = None,
     progress: ProgressFn | None,
 ) -> list[BuiltChapter]:
     """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
-    (by speech text), with the cache folder ``root``."""
+    (by speech text), with the cache folder ``root``. Each is dated by its place after ``published``
+    (:func:`audioguide.dates.episode_date`) and carries the cover art ``cover()`` returns (PNG)."""
     wavs = list(dict.fromkeys(paths.values()))
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
@@ -113,14 +115,20 @@ def make_chapters(
     if gains != first:
         plans = encode(gains)
     total = sum(1 for c in script.chapters if c.kind == "chapter")
-    tags = partial(_tags, script=script, author=author, total=total)
+    art = cover() if cover is not None else b""
+    tags = partial(_tags, script=script, author=author, total=total, cover=art, copyright=copyright)
     join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
-        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier, now=now
+        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier
     )
-    return [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    built = [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    for position, chapter in enumerate(built):
+        chapter.pub_date = episode_date(published, position)
+    return built
 
 
-def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: int) -> Tags:
+def _tags(
+    chapter: ChapterScript, *, script: GuideScript, author: str, total: int, cover: bytes, copyright: str | None
+) -> Tags:
     return Tags(
         title=chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}",
         album=script.title,
@@ -128,6 +136,8 @@ def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: in
         track=max(chapter.number, 0) or 0,
         total=total,
         language=LANG3.get(script.language.split("-")[0], "und"),
+        cover=cover,
+        copyright=copyright or "",
     )
 
 
@@ -140,11 +150,10 @@ def _assemble(
     out: Path,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
 ) -> BuiltChapter:
     """Join a chapter's segments into its MP3, or find the same MP3 the last build made."""
     tagged = tags(chapter)
-    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tagged)]).encode()).hexdigest()
+    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], tagged.key()]).encode()).hexdigest()
     stem, digest, size = "", "", 0
     before = earlier.made.get(recipe)
     if before:
@@ -173,6 +182,5 @@ def _assemble(
         sha256=digest,
         timings=layout.timings,
         guid=str(uuid.uuid5(guide_id, chapter.slug)),
-        pub_date=str(earlier.dates.get(digest) or now),
         recipe=recipe,
     )

@@ -16,9 +16,11 @@ import pkgutil
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from ..dates import EPOCH, episode_date
 from ..errors import InputError
 from ..ids import guide_id
 
@@ -42,6 +44,13 @@ class PublishContext:
     """Guide-level facts (title, language, author, base_url, ...), as in manifest.json."""
     options: BuildOptions
     """The build's options."""
+    published: datetime = EPOCH
+    """The guide's publication time: the first episode's date (:mod:`audioguide.dates`)."""
+
+    def episode_date(self, position: int) -> datetime:
+        """The date of the feed episode at ``position``: the chapters are 0 to len(chapters) - 1, an
+        extra episode of a publisher (the whole-guide MP3) comes after them."""
+        return episode_date(self.published, position)
 
     @property
     def guide_id(self) -> uuid.UUID:

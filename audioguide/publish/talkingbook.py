@@ -16,7 +16,6 @@ the book's own table of contents (the NCC, the navigation document) takes its pl
 
 from __future__ import annotations
 
-import email.utils
 import os
 import shutil
 import uuid
@@ -119,7 +118,7 @@ class Book:
     identifier: uuid.UUID
     """Stable identity of the book: the same guide gives the same identifier on every build."""
     modified: datetime
-    """When the audio last changed (the newest chapter's publication date), in UTC."""
+    """The newest chapter date (the guide's publication time, :mod:`audioguide.dates`), in UTC."""
     parts: tuple[Part, ...]
     """The title page (if the guide has a spoken contents chapter) and the chapters."""
 
@@ -199,12 +198,7 @@ def _title_part(chapter: BuiltChapter, title: str) -> Part:
 
 
 def _modified(chapters: list[BuiltChapter]) -> datetime:
-    dates: list[datetime] = []
-    for chapter in chapters:
-        try:
-            dates.append(email.utils.parsedate_to_datetime(chapter.pub_date).astimezone(timezone.utc))
-        except (TypeError, ValueError):
-            continue
+    dates = [chapter.pub_date.astimezone(timezone.utc) for chapter in chapters]
     return max(dates, default=datetime(2000, 1, 1, tzinfo=timezone.utc)).replace(microsecond=0)
 
 
