@@ -44,6 +44,18 @@ def render(meta: dict[str, Any], chapters: list[BuiltChapter]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """A manifest without its per-sentence detail (sentence texts and timings, whole-guide marks):
+    what ``audioguide build --json`` prints."""
+    found = {k: v for k, v in doc.items() if k != "chapters"}
+    if isinstance(found.get("whole_guide"), dict):
+        found["whole_guide"] = {k: v for k, v in found["whole_guide"].items() if k != "marks"}
+    chapters = [c for c in doc.get("chapters", []) if isinstance(c, dict)]
+    found["chapters"] = [{k: v for k, v in c.items() if k != "sentences"} for c in chapters]
+    found["duration"] = round(sum(float(c.get("duration") or 0) for c in chapters), 3)
+    return found
+
+
 def load(folder: Path) -> dict[str, Any] | None:
     """The manifest of an earlier build in ``folder``, or ``None`` if there is none readable."""
     try:
