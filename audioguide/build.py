@@ -144,7 +144,6 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             copyright=options.copyright,
             guide_id=guide_id(script.slug),
             earlier=earlier,
-            published=published,
             cover=art,
             progress=progress,
         )
@@ -156,10 +155,13 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     # The feed and the manifest go last: until they are replaced, the old ones point at old files.
     generator = str(context.meta["generator"])
     before = (out / "feed.xml").read_bytes() if (out / "feed.xml").is_file() else None
-    data, updated = feed.render_dated(
-        feed.podcast(context, episodes), generator, dates.parse(previous.get("updated")), before, moment
-    )
+    podcast = feed.dated(feed.podcast(context, episodes), dates.kept_dates(previous), published, options.republish)
+    by_guid = {e.guid: e.pub_date for e in podcast.episodes}
+    for chapter in chapters:
+        chapter.pub_date = by_guid[chapter.guid]
+    data, updated = feed.render_dated(podcast, generator, dates.parse(previous.get("updated")), before, moment)
     context.meta["updated"] = dates.iso(updated)
+    context.meta["episodes"] = [{"guid": e.guid, "pub_date": dates.iso(e.pub_date)} for e in podcast.episodes]
     write_atomic(out / "feed.xml", data)
     write_atomic(out / "manifest.json", manifest.render(context.meta, chapters))
     _remove_unreferenced(out, chapters, [p for found in outputs.values() for p in found])

@@ -1,25 +1,30 @@
 """Episode dates that keep the guide's order in every podcast app.
 
 Podcast apps list episodes by their date, newest first, whatever ``itunes:episode`` says. So the
-feed gives every episode a date that follows its place in the guide: the guide's publication time
-for the first episode, and one :data:`STEP` earlier for each place after it. Read newest first,
-that is the listening order: the spoken contents, chapter 1 to N, then the whole-guide episode.
+feed gives every episode a date that follows its place in the guide: the first build dates the first
+episode at the guide's publication time and each one after it one :data:`STEP` earlier. Read newest
+first, that is the listening order: the spoken contents, chapter 1 to N, then the whole-guide episode.
 
-The publication time is the guide's, not a chapter's: it is kept in ``manifest.json`` and read back
-by the next build into the same folder, so an edit keeps every date (the changed chapter's new file
-name is what tells apps it changed) and adding a chapter moves only the dates after it, in order.
-A build asked to ``--republish`` takes a new publication time. ``SOURCE_DATE_EPOCH`` (see
-reproducible-builds.org) stands for "now", so a fresh build of the same source gives the same bytes.
+Some apps never change the date of an episode they have seen (newsboat keeps the first date it read
+for a guid), so a rebuild keeps every episode's date (:func:`assign`): an edit changes none (the
+changed chapter's new file name is what tells apps it changed); a new episode (an added or renamed
+chapter, the whole-guide episode asked for later) gets a date between those of its neighbours; only
+when the kept dates cannot hold the new order (chapters moved, or no second left between two) are
+the dates laid out afresh from the publication time. ``--republish`` takes a new publication time
+and new dates for all. The dates are kept in ``manifest.json`` (``published``, and ``episodes``:
+each guid with its date), which the next build into the same folder reads back.
 
-Dates are timezone-aware :class:`datetime.datetime` values everywhere inside the program and turned
-into text only where a file is written (:func:`rfc2822` for the feed, :func:`iso` for the manifest).
+``SOURCE_DATE_EPOCH`` (see reproducible-builds.org) stands for "now", so a fresh build of the same
+source gives the same bytes. Dates are timezone-aware :class:`datetime.datetime` values everywhere
+inside the program and turned into text only where a file is written (:func:`rfc2822` for the feed,
+:func:`iso` for the manifest).
 """
 
 from __future__ import annotations
 
 import email.utils
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 
 from .errors import InputError
@@ -51,8 +56,55 @@ def now(environ: Mapping[str, str] | None = None) -> datetime:
 
 
 def episode_date(published: datetime, position: int) -> datetime:
-    """The date of the episode at ``position`` (0 for the first) of a guide published at ``published``."""
+    """The date of the episode at ``position`` (0 for the first) when dates are laid out afresh from ``published``."""
     return published - position * STEP
+
+
+def assign(
+    order: Sequence[str], kept: Mapping[str, datetime], published: datetime, republish: bool = False
+) -> dict[str, datetime]:
+    """A date for every episode guid in ``order`` (the listening order), newest first.
+
+    Dates in ``kept`` (an earlier build's, by guid) are kept while they still fall newest first in
+    this order; new guids get a date, to the second, between their neighbours'. Otherwise, or with
+    ``republish``, every date is laid out afresh: :func:`episode_date` from ``published``.
+    """
+    fresh = {guid: episode_date(published, i) for i, guid in enumerate(order)}
+    known = [kept[guid] for guid in order if guid in kept]
+    if republish or not known or any(a <= b for a, b in zip(known, known[1:], strict=False)):
+        return fresh
+    found: dict[str, datetime] = {}
+    for i, guid in enumerate(order):
+        if guid in kept:
+            found[guid] = kept[guid]
+            continue
+        newer = found[order[i - 1]] if i else None
+        older = next((kept[g] for g in order[i + 1 :] if g in kept), None)
+        if newer is None:
+            found[guid] = (older or published) + STEP
+        elif older is None:
+            found[guid] = newer - STEP
+        else:
+            gap = int((newer - older).total_seconds())
+            if gap < 2:
+                return fresh  # no whole second left between them
+            found[guid] = older + timedelta(seconds=gap // 2)
+    return found
+
+
+def kept_dates(previous: Mapping[str, object]) -> dict[str, datetime]:
+    """The episode dates an earlier build's manifest records, by guid (from its chapters when it is
+    older than the ``episodes`` list)."""
+    records = previous.get("episodes")
+    if not isinstance(records, list):
+        records = previous.get("chapters")
+    found: dict[str, datetime] = {}
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("guid"), str):
+            date = parse(record.get("pub_date"))
+            if date is not None:
+                found[record["guid"]] = date
+    return found
 
 
 def iso(moment: datetime) -> str:

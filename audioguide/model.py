@@ -135,8 +135,8 @@ class BuiltChapter:
     guid: str = ""
     """Stable identity of this chapter across rebuilds."""
     pub_date: datetime = EPOCH
-    """The chapter's feed date: the guide's publication time less its place in the guide
-    (:func:`audioguide.dates.episode_date`), so that newest first is the listening order."""
+    """The chapter's feed date (:func:`audioguide.dates.assign`: newest first is the listening order),
+    given with the feed's, after the publishers have run."""
     extra_files: dict[str, str] = field(default_factory=dict)
     """Other files of the chapter by role (e.g. "vtt", "srt", "chapters"), relative paths."""
     recipe: str = ""

@@ -13,12 +13,10 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..dates import episode_date
 from ..fsutil import content_named
 from ..model import BuiltChapter, ChapterScript, GuideScript
 from ..pacing import Pacing
@@ -71,13 +69,12 @@ def make_chapters(
     copyright: str | None = None,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    published: datetime,
     cover: Callable[[], bytes] | None = None,
     progress: ProgressFn | None,
 ) -> list[BuiltChapter]:
     """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
-    (by speech text), with the cache folder ``root``. Each is dated by its place after ``published``
-    (:func:`audioguide.dates.episode_date`) and carries the cover art ``cover()`` returns (PNG)."""
+    (by speech text), with the cache folder ``root``, each carrying the cover art ``cover()`` returns (PNG).
+    Their feed dates are given later, with the feed's (:func:`audioguide.dates.assign`)."""
     wavs = list(dict.fromkeys(paths.values()))
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
@@ -120,10 +117,7 @@ def make_chapters(
     join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
         _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier
     )
-    built = [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
-    for position, chapter in enumerate(built):
-        chapter.pub_date = episode_date(published, position)
-    return built
+    return [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
 
 
 def _tags(

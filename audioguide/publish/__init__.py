@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ..dates import EPOCH, episode_date
+from ..dates import EPOCH
 from ..errors import InputError
 from ..ids import guide_id
 
@@ -45,12 +45,8 @@ class PublishContext:
     options: BuildOptions
     """The build's options."""
     published: datetime = EPOCH
-    """The guide's publication time: the first episode's date (:mod:`audioguide.dates`)."""
-
-    def episode_date(self, position: int) -> datetime:
-        """The date of the feed episode at ``position``: the chapters are 0 to len(chapters) - 1, an
-        extra episode of a publisher (the whole-guide MP3) comes after them."""
-        return episode_date(self.published, position)
+    """The guide's publication time (:mod:`audioguide.dates`); the episodes' own dates are given with
+    the feed, after the publishers."""
 
     @property
     def guide_id(self) -> uuid.UUID:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..dates import rfc2822
+from ..dates import EPOCH, assign, rfc2822
 
 if TYPE_CHECKING:
     from . import PublishContext
@@ -76,10 +77,10 @@ class Episode:
     """A short description of the chapter."""
     guid: str
     """Stable identity across rebuilds."""
-    pub_date: datetime
-    """The episode's date (:func:`audioguide.dates.episode_date`: its place in the guide)."""
     media: Media
     """The audio."""
+    pub_date: datetime = EPOCH
+    """The episode's date; :func:`dated` gives every episode its date (a publisher leaves it out)."""
     link: str | None = None
     """The episode's web page: its chapter on the listening page."""
     number: int | None = None
@@ -297,6 +298,15 @@ def chapter_link(base: str | None, number: int) -> str:
     chapter buttons are in the same order), so a link made now keeps working when it does.
     """
     return join_url(base, f"index.html#{number}")
+
+
+def dated(podcast: Podcast, kept: Mapping[str, datetime], published: datetime, republish: bool) -> Podcast:
+    """``podcast`` with every episode dated by its place (:func:`audioguide.dates.assign`), the earlier
+    build's dates ``kept`` where they still fit."""
+    from dataclasses import replace
+
+    found = assign([e.guid for e in podcast.episodes], kept, published, republish)
+    return replace(podcast, episodes=[replace(e, pub_date=found[e.guid]) for e in podcast.episodes])
 
 
 def render_dated(

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dates import iso
 from ..errors import ToolError
 from ..fsutil import atomic_path, content_named
 from ..tools import probe_duration, require_tool
@@ -77,9 +76,17 @@ def _ffmetadata(ctx: PublishContext, marks: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, codec: list[str], fmt: str) -> None:
+def _run_concat(
+    ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, codec: list[str], fmt: str, cover: bytes = b""
+) -> None:
+    """Join the chapter MP3s into ``dest`` with ffmpeg; with ``cover`` (PNG) as an attached picture
+    (an ID3 APIC front cover: ffmpeg writes it among its own frames, so the chapter frames keep their order)."""
     ffmpeg = require_tool("ffmpeg")
     with tempfile.TemporaryDirectory(prefix="audioguide-full-") as tmp:
+        picture: list[str] = []
+        if cover:
+            (Path(tmp) / "cover.png").write_bytes(cover)
+            picture = ["-i", str(Path(tmp) / "cover.png")]
         listing = Path(tmp) / "list.txt"
         listing.write_text(
             "".join(
@@ -103,8 +110,15 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
             str(listing),
             "-i",
             str(metadata),
+            *picture,
             "-map",
             "0:a",
+            *(
+                ["-map", "2:v", "-disposition:v", "attached_pic", "-metadata:s:v", "comment=Cover (front)"]
+                if cover
+                else []
+            ),
+            *(["-metadata:s:v", "title=Cover"] if cover else []),
             "-map_metadata",
             "1",
             "-map_chapters",
@@ -140,8 +154,7 @@ def publish_mp3(ctx: PublishContext) -> Published:
         return f"{slug}-whole-guide-{found['sha256'][:10]}.mp3"
 
     with content_named(ctx.out / "audio", name_for) as tmp:
-        _run_concat(ctx, marks, tmp, ["-c", "copy", "-id3v2_version", "4", "-write_xing", "1"], "mp3")
-        _add_cover_mp3(tmp, _cover(ctx))
+        _run_concat(ctx, marks, tmp, ["-c", "copy", "-id3v2_version", "4", "-write_xing", "1"], "mp3", _cover(ctx))
     stem = f"audio/{slug}-whole-guide-{found['sha256'][:10]}"
     rel = f"{stem}.mp3"
     chapters_rel = f"{stem}.chapters.json"
@@ -159,7 +172,6 @@ def publish_mp3(ctx: PublishContext) -> Published:
         "chapters": chapters_rel,
         "files": dict(sorted(written.items())),
         "duration": duration,
-        "pub_date": iso(ctx.episode_date(len(ctx.chapters))),
         "marks": [{"title": m["title"], "start": round(m["start"], 3), "level": m["level"]} for m in marks],
     }
     base, title, lang = ctx.options.base_url, ctx.script.title, ctx.script.language
@@ -167,7 +179,6 @@ def publish_mp3(ctx: PublishContext) -> Published:
         title="The whole guide",  # not the show's title again: Apple asks for that
         description=f"All of {title} in one episode, with a chapter mark for every section.",
         guid=str(uuid.uuid5(ctx.guide_id, "whole-guide")),
-        pub_date=ctx.episode_date(len(ctx.chapters)),  # after every chapter
         link=join_url(base, "index.html"),
         media=Media(url=join_url(base, rel), bytes=found["bytes"], duration=duration),
         number=None,
@@ -201,19 +212,6 @@ def _cover(ctx: PublishContext) -> bytes:
         return (ctx.out / str(ctx.meta.get("cover") or "cover.png")).read_bytes()
     except OSError:
         return b""
-
-
-def _add_cover_mp3(path: Path, png: bytes) -> None:
-    """Add the cover art to the whole-guide MP3's ID3 tag (ffmpeg's stream copy leaves pictures out)."""
-    if not png:
-        return
-    from mutagen.id3 import ID3
-
-    from ..audio.render import cover_frame
-
-    tags = ID3(path)
-    tags.add(cover_frame(png))
-    tags.save(path, v2_version=4, padding=lambda info: 0)
 
 
 def _tag_m4b(path: Path, png: bytes) -> None:

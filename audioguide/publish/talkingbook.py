@@ -119,7 +119,7 @@ class Book:
     identifier: uuid.UUID
     """Stable identity of the book: the same guide gives the same identifier on every build."""
     modified: datetime
-    """The newest chapter date (the guide's publication time, :mod:`audioguide.dates`), in UTC."""
+    """The guide's publication time (:mod:`audioguide.dates`), in UTC."""
     parts: tuple[Part, ...]
     """The title page (if the guide has a spoken contents chapter) and the chapters."""
 
@@ -198,11 +198,6 @@ def _title_part(chapter: BuiltChapter, title: str) -> Part:
     )
 
 
-def _modified(chapters: list[BuiltChapter]) -> datetime:
-    dates = [chapter.pub_date.astimezone(timezone.utc) for chapter in chapters]
-    return max(dates, default=datetime(2000, 1, 1, tzinfo=timezone.utc)).replace(microsecond=0)
-
-
 def _contents_blocks(chapter: BuiltChapter) -> list[Block]:
     """The spoken contents after its first sentence (the title) and without its closing sentence (how to
     skip chapters in a podcast app), as blocks; the clips are the chapter's own, so still contiguous."""
@@ -249,7 +244,7 @@ def book(ctx: PublishContext, edition: str, spoken_contents: bool = False) -> Bo
         narrator=narrator,
         generator=str(ctx.meta.get("generator") or "audioguide"),
         identifier=uuid.uuid5(ctx.guide_id, f"talking-book/{edition}"),
-        modified=_modified(ctx.chapters),
+        modified=ctx.published.astimezone(timezone.utc).replace(microsecond=0),
         parts=tuple(parts),
     )
 
