@@ -103,13 +103,13 @@ def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
     """Build the guide: audio chapters, transcripts, cover, the chosen formats, page, feed and manifest."""
     started = time.monotonic()
+    moment = dates.now()  # SOURCE_DATE_EPOCH when set: a malformed one stops the build before anything is made
     warnings: list[str] = []
     script = load_script(options, remember=True)
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
     previous = manifest.load(out) or {}
     earlier = Earlier.from_manifest(previous)
-    moment = dates.now()  # SOURCE_DATE_EPOCH when set
     published = dates.publication(previous, options.republish, moment)
 
     import numpy  # noqa: F401 - now, so that worker processes forked below inherit it ready to use
