@@ -21,7 +21,7 @@ from .ids import guide_id
 from .model import BuiltChapter, Document, GuideScript
 from .options import BuildOptions
 from .publish import Entry, PublishContext, chosen, cover, feed
-from .reader import parse, read_source, strip_controls
+from .reader import parse, read_document, strip_controls
 from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache
@@ -57,29 +57,29 @@ def example_guide_path() -> Path:
     return Path(str(resources.files("audioguide") / "data" / "example-guide.md"))
 
 
-def load_document(source: Path | None, max_words: int | None = None) -> Document:
-    """Read ``source`` (or the bundled example guide); refuse texts longer than ``max_words``."""
+def load_document(source: Path | str | None, max_words: int | None = None) -> Document:
+    """Read ``source`` (a file, a web address, or the bundled example guide); refuse texts longer than ``max_words``."""
     if source is None:
         path = example_guide_path()
         return parse(path.read_text(encoding="utf-8"), "markdown", name=path.name)
-    text, fmt = read_source(source)
+    document = read_document(source)
     if max_words is not None:
-        words = len(text.split())
+        words = sum(len(str(b).split()) for s in document.sections for b in s.paragraphs)
         if words > max_words:
             raise InputError(
                 f"{Path(source).name} has about {words:,} words, some {words / 165 / 60:.0f} hours of speech; "
                 f"audioguide builds guides of up to {max_words:,} words. Split it into several guides."
             )
-    return parse(text, fmt, name=Path(source).name)
+    return document
 
 
-def load_script(options: BuildOptions, remember: bool = False) -> GuideScript:
+def load_script(options: BuildOptions, remember: bool = False, document: Document | None = None) -> GuideScript:
     """Read the source and make its speech script.
 
     With ``remember``, the speech text of each sentence is kept in the cache and reused next time for
     the same guide, engine, lexicon and rules (:mod:`audioguide.speech_memo`).
     """
-    document = load_document(options.source, MAX_WORDS)
+    document = document or load_document(options.source, MAX_WORDS)
     if options.title or options.language:
         title = " ".join(strip_controls(options.title).split()) if options.title else None
         document = replace(document, title=title or document.title, language=options.language or document.language)
@@ -105,7 +105,10 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     started = time.monotonic()
     moment = dates.now()  # SOURCE_DATE_EPOCH when set: a malformed one stops the build before anything is made
     warnings: list[str] = []
-    script = load_script(options, remember=True)
+    document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
+    author = options.author if options.author != "audioguide" else document.author or options.author
+    options = replace(options, author=author, description=options.description or document.description)
+    script = load_script(options, remember=True, document=document)
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
     previous = manifest.load(out) or {}
@@ -121,7 +124,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             raise
         warnings.append(f"{exc} Built with the {options.fallback_engine} engine instead.")
         options = replace(options, engine=options.fallback_engine, voice=None)
-        script = load_script(options, remember=True)
+        script = load_script(options, remember=True, document=document)
         engine, paths = _synthesise(script, options, progress)
     if not options.base_url:
         warnings.append(

@@ -99,12 +99,30 @@ def main_callback(
 
 
 SourceArg = Annotated[
-    Optional[Path],
+    Optional[str],
     typer.Argument(
-        help="The guide to read: a .txt, .md or .html file. Leave it out for the bundled example guide.",
+        help=(
+            "The guide to read: a PDF, Word (.docx), EPUB, HTML, Markdown or text file, or a web address "
+            "(https://...). Leave it out for the bundled example guide."
+        ),
         show_default=False,
     ),
 ]
+
+
+def _source(source: Optional[str]) -> Path | str | None:
+    """A web address stays as written; anything else is a file path."""
+    from .reader import is_url
+
+    if source is None or is_url(source):
+        return source
+    return Path(source)
+
+
+def _local(source: Optional[str]) -> Path | None:
+    """The source as a file path, or None for a web address (which has no settings file beside it)."""
+    where = _source(source)
+    return where if isinstance(where, Path) else None
 
 
 def _progress(
@@ -302,7 +320,7 @@ def build(
     with _friendly_errors():
         if quiet and verbose:
             raise InputError("Choose --quiet or --verbose, not both.")
-        found = find_config(source, config)
+        found = find_config(_local(source), config)
         settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
@@ -330,7 +348,7 @@ def build(
             settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
         if "formats" in settings:
             settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=source, out=out, cache_dir=cache_dir, republish=republish, **settings)
+        options = BuildOptions(source=_source(source), out=out, cache_dir=cache_dir, republish=republish, **settings)
         update, stop, say = _progress(quiet=quiet, verbose=verbose)
         try:
             if verbose and found:
@@ -392,7 +410,7 @@ def sections(
     from .speech import split_sentences
 
     with _friendly_errors():
-        document = load_document(source)
+        document = load_document(_source(source))
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {
@@ -410,11 +428,14 @@ def sections(
         if as_json:
             payload = {
                 "title": document.title,
+                "language": document.language,
+                "reader": document.reader,
                 "sections": [{k: r[k] for k in ("title", "level", "slug", "words")} for r in rows],
             }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         typer.echo(document.title or "(untitled guide)")
+        typer.echo(f"  (read by the {document.reader or 'markdown'} reader; language {document.language})")
         chapter = 0
         for row in rows:
             if row["level"] <= 1:
@@ -428,20 +449,39 @@ def sections(
 def script(
     source: SourceArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: every chapter with its sentences.")] = False,
-    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine the script is for.")] = "pyttsx3",
+    engine: Annotated[
+        Optional[str],
+        typer.Option("--engine", "-e", help="The engine the script is for. Default: the settings file's, or pyttsx3."),
+    ] = None,
     lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="A TOML file of pronunciations.")] = None,
-    contents: Annotated[bool, typer.Option("--contents/--no-contents", help="Include the spoken contents.")] = True,
+    contents: Annotated[
+        Optional[bool],
+        typer.Option("--contents/--no-contents", help="Include the spoken contents.", show_default=False),
+    ] = None,
     signposts: Annotated[
-        bool, typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.")
-    ] = True,
+        Optional[bool],
+        typer.Option("--signposts/--no-signposts", help="Include end-of-chapter signposts.", show_default=False),
+    ] = None,
+    config: Annotated[
+        Optional[Path],
+        typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
+    ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading."""
+    """Print exactly what each chapter will say, for proofreading (with the settings build would use)."""
     from .build import BuildOptions, load_script
+    from .config import find_config, load_config
 
     with _friendly_errors():
-        guide = load_script(
-            BuildOptions(source=source, engine=engine, lexicon=lexicon, contents=contents, signposts=signposts)
-        )
+        found = find_config(_local(source), config)
+        settings: dict[str, Any] = load_config(found) if found else {}
+        given = {"engine": engine, "lexicon": lexicon, "contents": contents, "signposts": signposts}
+        chosen = {k: settings[k] for k in given if settings.get(k) is not None}
+        chosen.update({k: v for k, v in given.items() if v is not None})
+        if chosen.get("lexicon") is not None:
+            chosen["lexicon"] = Path(chosen["lexicon"])
+        guide = load_script(BuildOptions(source=_source(source), **chosen))
+        for warning in guide.warnings:
+            _err(f"Warning: {warning}")
         if as_json:
             payload = {
                 "title": guide.title,
@@ -536,10 +576,15 @@ def serve(
         if chosen is None:
             raise InputError("There is no build in output/ yet. Build one first with: audioguide build")
         server = make_server(chosen, host=host, port=port)
-        base = server.public_base  # type: ignore[attr-defined]
+        base = server.public_base
         typer.echo(f"Serving {chosen} at {base}")
         typer.echo(f"Podcast feed: {base}feed.xml")
         typer.echo(f"Listening page: {base}index.html")
+        if host in ("0.0.0.0", "::", ""):
+            from .publish.subscribe import qr_terminal
+
+            typer.echo("Point a phone's camera at this code to open the listening page and subscribe:")
+            typer.echo(qr_terminal(f"{base}index.html"))
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()

@@ -50,6 +50,12 @@ class Document:
     """All headings in document order; level-1 sections start chapters."""
     language: str = "en"
     """BCP 47 language tag of the text."""
+    author: str | None = None
+    """Who wrote or published it, when the source says (front matter, document properties, EPUB creator)."""
+    description: str | None = None
+    """A short description of it, when the source gives one (front matter, meta description)."""
+    reader: str = ""
+    """The name of the reader that read it ("markdown", "html", "pdf", "docx", "epub", "text")."""
 
 
 UtteranceKind = Literal["announce", "heading", "sentence", "orientation"]
@@ -104,6 +110,8 @@ class GuideScript:
     """BCP 47 language tag."""
     chapters: tuple[ChapterScript, ...]
     """Chapters in listening order."""
+    warnings: tuple[str, ...] = ()
+    """Sentences a speech rule failed on (each is read as written), for the caller to show."""
 
 
 @dataclass(frozen=True)

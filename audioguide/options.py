@@ -13,8 +13,8 @@ from .pacing import Pacing
 class BuildOptions:
     """What to build and how."""
 
-    source: Path | None = None
-    """The guide to read; ``None`` builds the bundled example guide."""
+    source: Path | str | None = None
+    """The guide to read (a file or a web address); ``None`` builds the bundled example guide."""
     out: Path | None = None
     """The output folder; ``None`` means ``output/<guide-slug>``."""
     engine: str = "pyttsx3"

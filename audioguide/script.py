@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .fsutil import slugify, unique_slugs
-from .model import ChapterScript, Document, GuideScript, Section, Utterance
+from .model import Block, ChapterScript, Document, GuideScript, Section, Table, Utterance
 from .speech import Lexicon, split_sentences, to_speech
+from .speech.normalise import collecting_warnings
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ def _group(document: Document) -> list[tuple[Section, list[Section]]]:
 def _summary(sections: list[Section], limit: int = 280) -> str:
     text = ""
     for section in sections:
-        for paragraph in section.paragraphs:
-            for sentence in split_sentences(paragraph):
+        for block in section.paragraphs:
+            for sentence in _block_sentences(block):
                 candidate = f"{text} {sentence}".strip()
                 if len(candidate) > limit:
                     return text or sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -57,10 +59,115 @@ def _summary(sections: list[Section], limit: int = 280) -> str:
     return text
 
 
+def _block_sentences(block: Block) -> list[str]:
+    if isinstance(block, Table):
+        return table_lines(block)
+    return split_sentences(block) or [block]
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).rstrip(" .;,")
+
+
+def table_lines(table: Table) -> list[str]:
+    """What is said for a table: its caption, then one sentence per row with the column headers.
+
+    A row ("1-4", "7.5mg", "Every 2 weeks") under ("Weeks", "Dose", "Blood test") is said as
+    "Weeks 1-4: dose, 7.5mg; blood test, every 2 weeks." The first cell names the row; when it is
+    only a number or range, its column header goes in front of it.
+    """
+    header = [_cell(h) for h in table.header]
+    lines = [_finish(f"Table: {_cell(table.caption)}")] if _cell(table.caption) else []
+    for row in table.rows:
+        cells = [_cell(c) for c in row]
+        if not any(cells):
+            continue
+        parts: list[str] = []
+        for index, cell in enumerate(cells):
+            if not cell:
+                continue
+            name = header[index] if index < len(header) else ""
+            if index == 0:
+                numeric = bool(re.match(r"^[\d£$€.,:%/ –-]+(?:[a-z]{0,3})?$", cell))
+                parts.append(f"{name} {cell}" if name and numeric else cell)
+            elif name and name.lower() != cell.lower():
+                parts.append(f"{_lower_first(name)}, {_lower_first(cell)}")
+            else:
+                parts.append(cell)
+        lead, rest = parts[0], parts[1:]
+        lines.append(_finish(f"{lead}: {'; '.join(rest)}" if rest else lead))
+    return lines
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a leading capital of an ordinary word (not "IVIG", not "Monday")."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first not in _KEEP_CAPITAL:
+        return text[0].lower() + text[1:]
+    return text
+
+
+_KEEP_CAPITAL = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December I".split()
+)
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:>|›|»|→|::)\s*|\s+[/|]\s+")
+
+
+def _is_breadcrumb(block: Block, titles: set[str]) -> bool:
+    """A trail of links at the top of a page ("Home > Conditions > Myositis"): short parts, no
+    sentence inside, and the page's own title (or "Home") at one end."""
+    if not isinstance(block, str):
+        return False
+    text = block.strip().rstrip(".")
+    parts = [part.strip() for part in _CRUMB_SEPARATOR.split(text) if part.strip()]
+    if len(parts) < 2 or any(len(part.split()) > 6 or re.search(r"[.!?;:,]", part) for part in parts):
+        return False
+    if any(not part[:1].isupper() and not part[:1].isdigit() for part in parts):
+        return False
+    return parts[0].casefold() == "home" or parts[-1].casefold() in titles
+
+
+def _without_furniture(document: Document) -> Document:
+    """Drop a breadcrumb trail at the very top, and paragraphs repeated anywhere earlier in the guide."""
+    from dataclasses import replace
+
+    titles = {t.casefold() for t in (document.title, *(s.title for s in document.sections[:2])) if t}
+    if document.title and _is_breadcrumb(document.title, titles - {document.title.casefold()}):
+        # A pasted page whose first line, a breadcrumb trail, was taken for its title: keep the page's name.
+        crumbs = [part.strip() for part in _CRUMB_SEPARATOR.split(document.title) if part.strip()]
+        document = replace(document, title=crumbs[-1])
+    seen: set[str] = set()
+    sections: list[Section] = []
+    for number, section in enumerate(document.sections):
+        kept: list[Block] = []
+        for index, block in enumerate(section.paragraphs):
+            if number == 0 and index < 2 and not kept and _is_breadcrumb(block, titles):
+                continue
+            if isinstance(block, str):
+                key = " ".join(block.split()).casefold()
+                if len(key.split()) >= _REPEAT_MIN_WORDS and key in seen:
+                    continue
+                seen.add(key)
+            kept.append(block)
+        if kept or not section.paragraphs:
+            sections.append(replace(section, paragraphs=tuple(kept)))
+    return replace(document, sections=tuple(sections))
+
+
+_REPEAT_MIN_WORDS = 4
+"""Repeats shorter than this ("Yes.", "Ask your GP.") can belong where they stand, and are kept."""
+
+
 class _Speaker:
     def __init__(self, options: ScriptOptions) -> None:
         self.options = options
         self.lexicon = options.lexicon if options.lexicon is not None else Lexicon.builtin()
+        self.warnings: list[str] = []
+
+    def _speak(self, display: str) -> str:
+        with collecting_warnings(self.warnings):
+            return to_speech(display, self.lexicon, self.options.engine)
 
     def say(
         self, text: str, kind: str = "sentence", pause: str = "sentence", subsection: int | None = None
@@ -69,7 +176,7 @@ class _Speaker:
         known = self.options.memo.get(display) if self.options.memo else None
         return Utterance(
             text=display,
-            speech=known if known is not None else to_speech(display, self.lexicon, self.options.engine),
+            speech=known if known is not None else self._speak(display),
             kind=kind,  # type: ignore[arg-type]
             pause_after=pause,
             subsection=subsection,
@@ -85,6 +192,7 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
     """Build the speech script of ``document``."""
     options = options or ScriptOptions()
     speaker = _Speaker(options)
+    document = _without_furniture(document)
     groups = _group(document)
     title = document.title or groups[0][0].title
     total = len(groups)
@@ -119,19 +227,24 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
             speaker.say(head.title, "heading", "paragraph"),
         ]
 
-        def add_paragraphs(section: Section) -> None:
-            for paragraph in section.paragraphs:
-                sentences = split_sentences(paragraph) or [paragraph]
+        def add_paragraphs(section: Section, utterances: list[Utterance]) -> None:
+            for block in section.paragraphs:
+                if isinstance(block, Table):
+                    # Each row is said like a list item: a paragraph's pause after it.
+                    for line in table_lines(block):
+                        utterances.append(speaker.say(line, "sentence", "paragraph"))
+                    continue
+                sentences = split_sentences(block) or [block]
                 for k, sentence in enumerate(sentences):
                     last = k == len(sentences) - 1
                     utterances.append(speaker.say(sentence, "sentence", "paragraph" if last else "sentence"))
 
-        add_paragraphs(head)
+        add_paragraphs(head, utterances)
         for index, sub in enumerate(subs):
             if utterances:
                 utterances[-1] = _with_pause(utterances[-1], "heading")
             utterances.append(speaker.say(sub.title, "heading", "paragraph", subsection=index))
-            add_paragraphs(sub)
+            add_paragraphs(sub, utterances)
         if options.signposts:
             utterances[-1] = _with_pause(utterances[-1], "heading")
             if n < total:
@@ -157,6 +270,7 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
         slug=slugify(title, "guide"),
         language=document.language,
         chapters=tuple(chapters),
+        warnings=tuple(dict.fromkeys(speaker.warnings)),
     )
 
 

@@ -34,3 +34,18 @@ def test_speech_script_of_a_pasted_page(fixtures: Path) -> None:
     result = CliRunner().invoke(app, ["script", str(fixtures / "guides" / "pasted.txt"), "--json"])
     assert result.exit_code == 0, result.output
     check_golden("pasted.script.json", result.output)
+
+
+PAGES = Path(__file__).parent / "speech" / "pages"
+
+
+def test_speech_script_of_a_page_of_numbers_and_addresses() -> None:
+    result = CliRunner().invoke(app, ["script", str(PAGES / "getting-help.txt")])
+    assert result.exit_code == 0, result.output
+    check_golden("getting-help.script.txt", result.output)
+
+
+def test_speech_script_of_a_page_of_doses_for_piper() -> None:
+    result = CliRunner().invoke(app, ["script", str(PAGES / "doses.txt"), "--engine", "piper"])
+    assert result.exit_code == 0, result.output
+    check_golden("doses.piper.script.txt", result.output)

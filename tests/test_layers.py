@@ -35,7 +35,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "audioguide.dates",
         ),
     ),
-    ("read", ("audioguide.reader",)),
+    ("language", ("audioguide.i18n", "audioguide.i18n.*")),
+    ("read", ("audioguide.reader", "audioguide.readers", "audioguide.readers.*", "audioguide.fetch")),
     ("speech", ("audioguide.speech", "audioguide.speech.*", "audioguide.script", "audioguide.speech_memo")),
     ("synthesise", ("audioguide.engines", "audioguide.engines.*", "audioguide.synth")),
     ("audio", ("audioguide.audio", "audioguide.audio.*")),
@@ -45,7 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 """Layers in pipeline order, each with the modules in it (fnmatch patterns)."""
 
 KNOWN: dict[tuple[str, str], str] = {
-    ("audioguide.reader", "audioguide.speech"): (
+    ("audioguide.readers.base", "audioguide.speech"): (
         "the reader cleans paragraphs and drops debris lines with speech.clean and speech.debris; "
         "those belong with the reader (owned by the reader/speech work, not moved here)"
     ),

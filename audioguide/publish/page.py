@@ -2,8 +2,10 @@
 
 Everything the page needs is in the build folder: the chapter list, the audio paths and every
 chapter's sentence cues are embedded in the page as JSON (browsers block ``fetch`` on ``file://``),
-and the stylesheet and script sit beside it in ``page/``. The output depends only on the build, so
-the same build gives the same bytes.
+and the stylesheet and script sit beside it in ``page/``. The publisher also writes ``subscribe.html``
+(the subscribe panel on its own), and with an absolute base URL the QR codes of the feed and page
+addresses and the printable subscribe card (``card.pdf``, ``card.png``). The output depends only on
+the build, so the same build gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..fsutil import write_atomic
 from ..model import BuiltChapter
-from . import LAST, Published, register
+from . import LAST, Published, card, register, subscribe
 
 if TYPE_CHECKING:
     from . import PublishContext
@@ -32,7 +35,7 @@ ASSET_DIR = "page"
 
 @register("page", "the listening page", always=True, order=LAST)
 def publish(ctx: PublishContext) -> Published:
-    """Write the listening page and its assets into ``ctx.out``."""
+    """Write the listening page, its assets and the subscribe files into ``ctx.out``."""
     versions: dict[str, str] = {}
     written: list[str] = []
     for name in ASSETS:
@@ -41,22 +44,49 @@ def publish(ctx: PublishContext) -> Published:
         write_atomic(ctx.out / rel, data)
         versions[name] = hashlib.sha256(data).hexdigest()[:10]
         written.append(rel)
-    # The page goes last, so it never names assets that are not there yet.
     feed = str(ctx.meta.get("feed") or "feed.xml")
     generator = str(ctx.meta.get("generator") or "audioguide")
+    cover = str(ctx.meta.get("cover") or "")
+    base = subscribe.absolute_base(ctx.meta.get("base_url"))
+    feed_url = base + feed if base else None
+    page_url = base + PAGE if base else None
+    title = ctx.script.title
+    if feed_url and page_url:
+        # Everything is drawn before anything is written, so a failure leaves no half-made set.
+        try:
+            drawn = {
+                subscribe.QR_FEED: subscribe.qr_svg(feed_url, "Podcast feed address").encode("utf-8"),
+                subscribe.QR_PAGE: subscribe.qr_svg(page_url, "Listening page address").encode("utf-8"),
+            }
+            drawn[card.PNG], drawn[card.PDF] = card.card_image_bytes(title, feed_url)
+        except ValueError as exc:  # segno's DataOverflowError: no QR code holds an address this long
+            raise InputError(
+                f"The --base-url is too long to draw as a QR code ({len(feed_url)} characters); use a shorter address."
+            ) from exc
+        for rel, data in drawn.items():
+            write_atomic(ctx.out / rel, data)
+            written.append(rel)
+    write_atomic(
+        ctx.out / subscribe.PAGE,
+        render_subscribe(title, ctx.script.language, feed_url, page_url, generator=generator, versions=versions),
+    )
+    # The page goes last, so it never names files that are not there yet.
     write_atomic(
         ctx.out / PAGE,
         render(
-            ctx.script.title,
+            title,
             ctx.script.slug,
             ctx.script.language,
             ctx.chapters,
             feed=feed,
             generator=generator,
             versions=versions,
+            feed_url=feed_url,
+            page_url=page_url,
+            cover=cover,
         ),
     )
-    return Published([PAGE, *written])
+    return Published([PAGE, *written[: len(ASSETS)], subscribe.PAGE, *written[len(ASSETS) :]])
 
 
 def render(
@@ -68,12 +98,17 @@ def render(
     feed: str = "feed.xml",
     generator: str = "audioguide",
     versions: dict[str, str] | None = None,
+    feed_url: str | None = None,
+    page_url: str | None = None,
+    cover: str = "",
 ) -> str:
     """The page's HTML. Every piece of guide text is escaped; the JSON cannot close its script element."""
     versions = versions or {}
     esc = html.escape
     names = [chapter_name(c, chapters) for c in chapters]
     first = chapters[0] if chapters else None
+    data = page_data(title, slug, language, chapters)
+    data.update({"feed": feed, "feedUrl": feed_url, "cover": cover, "clients": subscribe.client_data()})
     return Template(_asset("index.html")).substitute(
         lang=esc(language),
         title=esc(title),
@@ -85,8 +120,32 @@ def render(
         first_length=esc(_clock(first.duration) if first else "0:00"),
         chapter_items="\n".join(_chapter_item(i, c, chapters) for i, c in enumerate(chapters)),
         plain_links="\n".join(_plain_link(c, n) for c, n in zip(chapters, names, strict=True)),
-        feed=esc(feed),
-        data=script_json(page_data(title, slug, language, chapters)),
+        feed=esc(feed_url or feed),
+        subscribe_panel=subscribe.panel(feed_url, page_url),
+        data=script_json(data),
+    )
+
+
+def render_subscribe(
+    title: str,
+    language: str,
+    feed_url: str | None,
+    page_url: str | None,
+    *,
+    generator: str = "audioguide",
+    versions: dict[str, str] | None = None,
+) -> str:
+    """``subscribe.html``: the subscribe panel on a page of its own, to send or bookmark."""
+    versions = versions or {}
+    esc = html.escape
+    return Template(_asset("subscribe.html")).substitute(
+        lang=esc(language),
+        title=esc(title),
+        generator=esc(generator),
+        css_version=esc(versions.get("listen.css", "")),
+        js_version=esc(versions.get("listen.js", "")),
+        subscribe_panel=subscribe.panel(feed_url, page_url),
+        data=script_json({"title": title, "feed": "feed.xml", "feedUrl": feed_url, "clients": subscribe.client_data()}),
     )
 
 
@@ -170,7 +229,7 @@ def _chapter_item(index: int, chapter: BuiltChapter, chapters: list[BuiltChapter
     else:
         label = ""
     return (
-        f'<li><button type="button" class="chapter" data-index="{index}">{label}'
+        f'<li><button type="button" class="chapter" data-scan data-index="{index}">{label}'
         f'<span class="chapter-title">{esc(chapter.script.title)}</span><span class="sr-only">,</span> '
         f'<span class="chapter-length">{esc(length_words(chapter.duration))}</span></button></li>'
     )

@@ -13,7 +13,14 @@ _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HTML_COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>")
 _MD_IMAGE = re.compile(r"!\[([^\]\[]*)\]\([^()\s]*\)")
-_MD_LINK = re.compile(r"\[([^\]\[]+)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"\[([^\]\[]+)\]\(([^()\s]*)(?:\s+\"[^\"]*\")?\)")
+_GENERIC_LINK_TEXT = frozenset(
+    (
+        "click here|click|here|this link|link|this page|this website|website|more|read more|find out more|"
+        "more information|this"
+    ).split("|")
+)
+"""Link texts that say nothing without their address: the address is kept in their place."""
 _MD_REF_LINK = re.compile(r"\[([^\]\[]+)\]\[[^\]\[]*\]")
 _MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
 _MD_UNDERSCORE = re.compile(r"(?<![\w])_(?=\S)(.+?)(?<=\S)_(?![\w])")
@@ -45,6 +52,7 @@ _SEE_ASIDE = re.compile(
     re.IGNORECASE,
 )
 _CLICK_HERE_TO = re.compile(r"\b(?:please\s+)?click\s+here\s+to\s+(\w)", re.IGNORECASE)
+_CLICK_HERE_FOR = re.compile(r"\b(?:please\s+)?click\s+here\s+for\s+", re.IGNORECASE)
 _CLICK_HERE = re.compile(
     r"(?:\s*\(\s*(?:please\s+)?click\s+here\s*\)|,?\s*\b(?:please\s+)?click\s+here\b)",
     re.IGNORECASE,
@@ -108,11 +116,21 @@ def _prepare(text: str) -> str:
     return text
 
 
+def _markdown_link(match: re.Match[str]) -> str:
+    """A Markdown link becomes its text; a "click here" link keeps its web address instead."""
+    label, target = match.group(1), match.group(2)
+    generic = " ".join(label.lower().split()).strip(" .") in _GENERIC_LINK_TEXT
+    if not generic or not re.match(r"(?:https?://|www\.)", target, re.IGNORECASE):
+        return label
+    address = re.sub(r"^https?://", "", target, flags=re.IGNORECASE).rstrip("/")
+    return f"visit {address}" if label.lower().startswith("click") else f"at {address}"
+
+
 def _strip_markup(text: str) -> str:
     text = _HTML_COMMENT.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
     text = _MD_IMAGE.sub(" ", text)
-    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_LINK.sub(_markdown_link, text)
     text = _MD_REF_LINK.sub(r"\1", text)
     text = _MD_EMPHASIS.sub(r"\2", text)
     text = _MD_UNDERSCORE.sub(r"\1", text)
@@ -173,16 +191,19 @@ def clean_paragraph(text: str) -> str:
     return result
 
 
+_CITATION_RUN = re.compile(r"\s?(?:\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]){2,}")
+"""Runs of citation marks, "[2][3]", which Markdown would otherwise take for a reference link."""
+
+
 def _clean_once(text: str) -> str:
-    text = _strip_markup(_prepare(text))
-    text = _URL.sub(_drop_link, text)
-    text = _DOMAIN_PATH.sub(_drop_link, text)
+    text = _strip_markup(_CITATION_RUN.sub("", _prepare(text)))
     text = _VISIT_NOTHING.sub(r"\1 the website ", text)
     text = _FILE_NOTE.sub(" ", text)
     text = _FILE_PATH.sub(" ", text)
     text = _FOOTNOTE.sub("", text)
     text = _SEE_ASIDE.sub("", text)
     text = _CLICK_HERE_TO.sub(lambda m: m.group(1).upper(), text)
+    text = _CLICK_HERE_FOR.sub("see ", text)
     text = _CLICK_HERE.sub("", text)
     text = _tidy(text)
     text = _tidy(_mend_dangling(text))

@@ -156,12 +156,12 @@ def _is_breadcrumb(text: str) -> bool:
     strong = [part for part in _CRUMB_STRONG.split(text) if part]
     weak = [part for part in _CRUMB_WEAK.split(text) if part]
     starts_home = text.lower().startswith("home ") or text.lower() == "home"
-    for parts, needed in ((strong, 3), (weak, 4)):
+    # Only a trail that starts at "Home" is furniture wherever it stands; any other arrow sequence may be
+    # a list of steps ("Sit → stand → walk"), and the script drops a breadcrumb by its place at the top.
+    for parts in (strong, weak):
         if len(parts) < 2 or any(len(part.split()) > 8 for part in parts):
             continue
         if starts_home and parts[0].lower() == "home":
-            return True
-        if len(parts) >= needed and not re.search(r"[.!?]$", parts[-1]):
             return True
     return False
 

@@ -1,4 +1,4 @@
-"""Pronunciation lexicon: respellings (and optional espeak phonemes) for hard medical words."""
+"""Pronunciation lexicon: phonemes (espeak-ng notation and IPA) and respellings for hard medical words."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,9 +20,23 @@ else:  # pragma: no cover - Python 3.10
 
 from audioguide.errors import InputError
 
-PHONEME_ENGINES = frozenset({"espeak", "espeak-ng"})
-"""Engines that are fed espeak phoneme input ([[...]]). pyttsx3 is not: its espeak driver calls
-espeak_Synth without the espeakPHONEMES flag, so [[...]] would be read out literally."""
+PhonemeStyle = Literal["espeak", "ipa"]
+
+
+def phoneme_style(engine: str) -> PhonemeStyle | None:
+    """How ``engine`` takes phoneme input, or None when it only takes text (respellings then).
+
+    piper reads IPA between ``[[ ]]`` (its phonemiser passes such a block straight to the voice);
+    pyttsx3 on Linux drives espeak-ng, which reads its own phoneme notation between ``[[ ]]``.
+    pyttsx3 elsewhere (macOS, Windows voices), gtts and the test engine take plain text.
+    """
+    name = engine.lower()
+    if name == "piper":
+        return "ipa"
+    if name == "pyttsx3" and sys.platform.startswith("linux"):
+        return "espeak"
+    return None
+
 
 _KEY = re.compile(r"^[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)*$")
 _PHONEME_TEXT = re.compile(r"^[^\[\]<>\n]{1,200}$")
@@ -33,38 +48,47 @@ class LexEntry:
     """How to say one word."""
 
     respell: str
-    """A spelling that engines read correctly, e.g. "myo-sightiss"."""
+    """A spelling that engines without phoneme input read correctly, e.g. "myosightiss"."""
     espeak: str | None = None
-    """Optional espeak-ng phoneme input including the brackets, e.g. "[[maI@s'aItIs]]"."""
+    """espeak-ng phoneme input including the brackets, e.g. "[[maI@s'aItIs]]"."""
+    ipa: str | None = None
+    """The same pronunciation in IPA as espeak-ng writes it (piper's phonemes), e.g. "maɪəsˈaɪtɪs"."""
+
+
+def _entry(respell: str, espeak: str, ipa: str) -> LexEntry:
+    return LexEntry(respell, f"[[{espeak}]]", ipa)
 
 
 _BUILTIN: dict[str, LexEntry] = {
-    "myositis": LexEntry("myo-sightiss", "[[maI@s'aItIs]]"),
-    "polymyositis": LexEntry("polly-myo-sightiss", "[[p,0limaI@s'aItIs]]"),
-    "dermatomyositis": LexEntry("dermato-myo-sightiss", "[[d,3:m@t@UmaI@s'aItIs]]"),
-    "dysphagia": LexEntry("dis-fay-juh", "[[dIsf'eIdZ@]]"),
-    "dysarthria": LexEntry("dis-arthria", "[[dIs'A:Tri@]]"),
-    "immunoglobulin": LexEntry("immune-oh-globulin", "[[,ImjUnoUgl'0bjUlIn]]"),
-    "immunoglobulins": LexEntry("immune-oh-globulins", "[[,ImjUnoUgl'0bjUlInz]]"),
-    "immunosuppressant": LexEntry("immune-oh-suppressant", "[[,ImjUnoUs@pr'Es@nt]]"),
-    "immunosuppressants": LexEntry("immune-oh-suppressants", "[[,ImjUnoUs@pr'Es@nts]]"),
-    "corticosteroid": LexEntry("corti-co-steroid", "[[k,O:tIkoUst'I@rOId]]"),
-    "corticosteroids": LexEntry("corti-co-steroids", "[[k,O:tIkoUst'I@rOIdz]]"),
-    "prednisolone": LexEntry("pred-nisso-lone", "[[prEdn'Is@l,oUn]]"),
-    "pyridostigmine": LexEntry("pirri-doe-stigmeen", "[[p,IrIdoUst'Igmi:n]]"),
-    "riluzole": LexEntry("ril-yoo-zole", "[[r'IljUz,oUl]]"),
-    "methotrexate": LexEntry("metho-trexate", "[[m,EToUtr'EkseIt]]"),
-    "azathioprine": LexEntry("azza-thigh-oh-preen", "[[,az@T'aIoUpri:n]]"),
-    "physiotherapist": LexEntry("fizzio-therapist", "[[f,IzI2oUT'Er@pIst]]"),
-    "physiotherapists": LexEntry("fizzio-therapists", "[[f,IzI2oUT'Er@pIsts]]"),
-    "physiotherapy": LexEntry("fizzio-therapy", "[[f,IzI2oUT'Er@pi]]"),
-    "inflammatory": LexEntry("in-flamma-tree", "[[Infl'am@t@ri]]"),
-    "biopsy": LexEntry("by-opsee", "[[b'aI0psi]]"),
-    "biopsies": LexEntry("by-opseez", "[[b'aI0psiz]]"),
-    "creatine kinase": LexEntry("kree-a-teen kye-naze", "[[kr'i:@ti:n k'aIneIz]]"),
-    "sialorrhoea": LexEntry("sigh-a-lo-ree-a", "[[s,aI@l@r'i:@]]"),
-    "sialorrhea": LexEntry("sigh-a-lo-ree-a", "[[s,aI@l@r'i:@]]"),
+    "myositis": _entry("myosightiss", "maI@s'aItIs", "maɪəsˈaɪtɪs"),
+    "polymyositis": _entry("polly myosightiss", "p,0limaI@s'aItIs", "pˌɒlimaɪəsˈaɪtɪs"),
+    "dermatomyositis": _entry("dermatoe myosightiss", "d,3:m@toUmaI@s'aItIs", "dˌɜːmətəʊmaɪəsˈaɪtɪs"),
+    "dysphagia": _entry("disfayja", "dIsf'eIdZ@", "dɪsfˈeɪdʒə"),
+    "dysarthria": _entry("dissarthria", "dIs'A:Tri@", "dɪsˈɑːθɹiə"),
+    "immunoglobulin": _entry("immunoh globulin", ",ImjUnoUgl'0bjUlIn", "ˌɪmjʊnəʊɡlˈɒbjʊlɪn"),
+    "immunoglobulins": _entry("immunoh globulins", ",ImjUnoUgl'0bjUlInz", "ˌɪmjʊnəʊɡlˈɒbjʊlɪnz"),
+    "immunosuppressant": _entry("immunoh suppressant", ",ImjUnoUs@pr'Es@nt", "ˌɪmjʊnəʊsəpɹˈɛsənt"),
+    "immunosuppressants": _entry("immunoh suppressants", ",ImjUnoUs@pr'Es@nts", "ˌɪmjʊnəʊsəpɹˈɛsənts"),
+    "corticosteroid": _entry("corticoh steeroid", "k,O:tIkoUst'I@rOId", "kˌɔːtɪkəʊstˈɪəɹɔɪd"),
+    "corticosteroids": _entry("corticoh steeroids", "k,O:tIkoUst'I@rOIdz", "kˌɔːtɪkəʊstˈɪəɹɔɪdz"),
+    "prednisolone": _entry("pred nissolone", "prEdn'Is@l,oUn", "pɹɛdnˈɪsəlˌəʊn"),
+    "pyridostigmine": _entry("pirridoh stigmeen", "p,IrIdoUst'Igmi:n", "pˌɪɹɪdəʊstˈɪɡmiːn"),
+    "riluzole": _entry("rillyuzole", "r'IljUz,oUl", "ɹˈɪljʊzˌəʊl"),
+    "methotrexate": _entry("methoh trexate", "m,EToUtr'EkseIt", "mˌɛθəʊtɹˈɛkseɪt"),
+    "azathioprine": _entry("azza thighopreen", ",az@T'aIoUpri:n", "ˌazəθˈaɪəʊpɹiːn"),
+    "physiotherapist": _entry("fizzio therapist", "f,IzI2oUT'Er@pIst", "fˌɪzɪəʊθˈɛɹəpɪst"),
+    "physiotherapists": _entry("fizzio therapists", "f,IzI2oUT'Er@pIsts", "fˌɪzɪəʊθˈɛɹəpɪsts"),
+    "physiotherapy": _entry("fizzio therapy", "f,IzI2oUT'Er@pi", "fˌɪzɪəʊθˈɛɹəpi"),
+    "inflammatory": _entry("inflammuttery", "Infl'am@t@ri", "ɪnflˈamətəɹi"),
+    "biopsy": _entry("by opsy", "b'aI0psi", "bˈaɪɒpsi"),
+    "biopsies": _entry("by opsies", "b'aI0psiz", "bˈaɪɒpsiz"),
+    "creatine kinase": _entry("kreeateen kynaze", "kr'i:@ti:n k'aIneIz", "kɹˈiːətiːn kˈaɪneɪz"),
+    "sialorrhoea": _entry("sighalla reea", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
+    "sialorrhea": _entry("sighalla reea", "s,aI@l@r'i:@", "sˌaɪələɹˈiːə"),
 }
+"""Each entry's IPA is the target: tests/speech/test_lexicon_phonemes.py checks that espeak-ng says
+the espeak notation as that IPA, that piper's phonemiser receives it, and that espeak-ng reads the
+respelling close to it."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +128,7 @@ class Lexicon:
         pattern = _matcher(tuple(sorted(self.entries)), respellings)
         if pattern is None:
             return text
-        phonemes = engine.lower() in PHONEME_ENGINES
+        style = phoneme_style(engine)
 
         def replace(match: re.Match[str]) -> str:
             if match.group(1) is not None:
@@ -113,8 +137,11 @@ class Lexicon:
             entry = self.entries.get(" ".join(word.lower().split()))
             if entry is None:
                 return match.group(0)
-            if phonemes and entry.espeak:
-                return _plural_phonemes(entry.espeak) if suffix else entry.espeak
+            plural = bool(suffix)  # a possessive sounds like the plural
+            if style == "espeak" and entry.espeak:
+                return _plural_phonemes(entry.espeak) if plural else entry.espeak
+            if style == "ipa" and entry.ipa:
+                return f"[[ {_plural_ipa(entry.ipa) if plural else entry.ipa} ]]"
             return entry.respell + suffix
 
         return pattern.sub(replace, text)
@@ -125,7 +152,7 @@ class Lexicon:
 
     def fingerprint(self) -> str:
         """A stable sha256 of the entries, for cache keys."""
-        rows = sorted([word, entry.respell, entry.espeak] for word, entry in self.entries.items())
+        rows = sorted([word, entry.respell, entry.espeak, entry.ipa] for word, entry in self.entries.items())
         return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -157,16 +184,30 @@ def _parse_entry(key: str, value: object, path: Path) -> LexEntry:
         return LexEntry(respell=_check_respell(value, where))
     if not isinstance(value, dict):
         raise InputError(f'{where} must be a string or a table such as {{ respell = "..." }}.')
-    unknown = sorted(set(value) - {"respell", "espeak"})
+    unknown = sorted(set(value) - {"respell", "espeak", "ipa"})
     if unknown:
-        raise InputError(f"{where} has unknown field {unknown[0]!r}; use respell and espeak.")
+        raise InputError(f"{where} has unknown field {unknown[0]!r}; use respell, espeak and ipa.")
     respell = value.get("respell")
     espeak = value.get("espeak")
+    ipa = value.get("ipa")
     if not isinstance(respell, str):
         raise InputError(f"{where} needs a respell string.")
     if espeak is not None and not isinstance(espeak, str):
         raise InputError(f"{where} has an espeak value that is not a string.")
-    return LexEntry(respell=_check_respell(respell, where), espeak=_check_phonemes(espeak, where))
+    if ipa is not None and not isinstance(ipa, str):
+        raise InputError(f"{where} has an ipa value that is not a string.")
+    return LexEntry(
+        respell=_check_respell(respell, where), espeak=_check_phonemes(espeak, where), ipa=_check_ipa(ipa, where)
+    )
+
+
+def _check_ipa(ipa: str | None, where: str) -> str | None:
+    if ipa is None:
+        return None
+    inner = ipa.strip().removeprefix("[[").removesuffix("]]").strip().strip("/").strip()
+    if not inner or not _PHONEME_TEXT.match(inner) or not inner.isprintable() or any(ch.isdigit() for ch in inner):
+        raise InputError(f'{where} has IPA that is not valid; write it like "maɪəsˈaɪtɪs".')
+    return inner
 
 
 def _check_respell(respell: str, where: str) -> str:
@@ -200,6 +241,15 @@ def _plural_phonemes(espeak: str) -> str:
     else:
         suffix = "z"
     return f"[[{inner}{suffix}]]"
+
+
+def _plural_ipa(ipa: str) -> str:
+    last = ipa.rstrip("ˈˌː")[-1:]
+    if last in {"s", "z", "ʃ", "ʒ"}:
+        return ipa + "ɪz"
+    if last in {"p", "t", "k", "f", "θ"}:
+        return ipa + "s"
+    return ipa + "z"
 
 
 def _alternatives(texts: tuple[str, ...]) -> str:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from audioguide.speech import addresses as addr
 from audioguide.speech import numbers as num
 from audioguide.speech.acronyms import LETTERS, MIXED, WORDS, speak_acronym
 from audioguide.speech.lexicon import Lexicon
@@ -62,45 +65,17 @@ def _filter_characters(text: str) -> str:
 
 # --- links, emails, domains --------------------------------------------------------------
 
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]*", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]*\w@[\w-]+(?:\.[\w-]+)+")
-_TLDS = "org|com|net|gov|nhs|uk|edu|info|io|co|ac"
-_DOMAIN = re.compile(rf"(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s,;)]*)?", re.IGNORECASE)
-_LABELS = {
-    "uk": "U K",
-    "nhs": "N H S",
-    "ac": "A C",
-    "gov": "gov",
-    "co": "co",
-    "org": "org",
-    "com": "com",
-}
 
-
-def _give_back(link: str) -> str:
-    stripped = link.rstrip(".,;:!?)]'\"’”")
-    return " " + link[len(stripped) :]
-
-
-def _say_label(label: str) -> str:
-    return _LABELS.get(label.lower(), label)
+def _say_url(match: re.Match[str]) -> str:
+    address, tail = addr.split_trailing(match.group(0))
+    if not address:
+        return match.group(0)
+    spoken = addr.say_address(address, match.string[: match.start()], match.string[match.end() :])
+    return f" {spoken} {tail}"
 
 
 def _say_email(match: re.Match[str]) -> str:
-    address = match.group(0)
-    local, _, domain = address.partition("@")
-    spoken_local = re.sub(
-        r"[._+-]",
-        lambda m: {".": " dot ", "_": " underscore ", "+": " plus ", "-": " dash "}[m.group(0)],
-        local,
-    )
-    spoken_domain = " dot ".join(_say_label(label) for label in domain.split("."))
-    return f" {spoken_local} at {spoken_domain} "
-
-
-def _say_domain(match: re.Match[str]) -> str:
-    host = match.group(0).split("/", 1)[0]
-    return " " + " dot ".join(_say_label(label) for label in host.split(".") if label) + " "
+    return f" {addr.say_email(match.group(0))} "
 
 
 # --- abbreviations ------------------------------------------------------------------------
@@ -167,6 +142,8 @@ def _is_one(text: str) -> bool:
 _PHONE_CUES = "call|ring|dial|phone|telephone|text|txt|on|NHS|freephone|helpline"
 _PHONE_SHORT = {"111", "999", "112", "119", "101", "105"}
 _PHONES = [
+    # North American: 1-800-273-8255, (555) 123-4567, 555.123.4567
+    re.compile(r"(?<![\w.+-])(?:1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w]|[.,-]?\d)"),
     re.compile(r"(?<![\w+])\+\s?\d{1,3}(?:[\s-]*\(0\))?(?:[\s-]?\d{2,5}){2,4}(?!\w)"),
     re.compile(r"(?<![\w.,£$€])0\d{2,4}(?:[ -]\d{3,6}){1,2}(?![\w.,]?\d)"),
     re.compile(r"(?<![\w.,£$€])0\d{9,10}(?![\w.,]?\d)"),
@@ -176,7 +153,7 @@ _PHONE_CUED = re.compile(rf"\b({_PHONE_CUES})(\s*:?\s+)(\d{{3,}}(?:[ -]\d{{3,}})
 
 def _say_phone(number: str) -> str:
     number = number.replace("(0)", " ")
-    groups = [group for group in re.split(r"[\s-]+", number.strip()) if group]
+    groups = [group for group in re.split(r"[\s().-]+", number.strip()) if group]
     spoken = []
     for group in groups:
         prefix = "plus " if group.startswith("+") else ""
@@ -300,8 +277,9 @@ def _money(match: re.Match[str]) -> str:
     if upper:
         return f" {_words(amount)} to {_words(upper)}{scale_word} {many} "
     whole, _, frac = amount.replace(",", "").partition(".")
+    adjective = _is_noun_from(_next_word(match), _MONEY_NOUNS)
     if scale_word or not frac or len(frac) > 2:
-        unit = one if (_is_one(amount) and not scale_word) else many
+        unit = one if ((_is_one(amount) or adjective) and not scale_word) else many
         return f" {_words(amount)}{scale_word} {unit} "
     pence = int(frac.ljust(2, "0"))
     pounds = int(whole or "0")
@@ -309,7 +287,7 @@ def _money(match: re.Match[str]) -> str:
         return f" {num.cardinal(pence)} {small_one if pence == 1 else small_many} "
     unit = one if pounds == 1 else many
     spoken = f"{num.cardinal(pounds)} {unit}"
-    return f" {spoken} {num.cardinal(pence)} " if pence else f" {spoken} "
+    return f" {spoken} and {num.cardinal(pence)} {small_one if pence == 1 else small_many} " if pence else f" {spoken} "
 
 
 def _pence(match: re.Match[str]) -> str:
@@ -338,6 +316,15 @@ _UNITS: dict[str, tuple[str, str]] = {
     "IU": ("international unit", "international units"),
     "iu": ("international unit", "international units"),
     "kcal": ("kilocalorie", "kilocalories"),
+    "tsp": ("teaspoon", "teaspoons"),
+    "tbsp": ("tablespoon", "tablespoons"),
+    "tbs": ("tablespoon", "tablespoons"),
+    "dsp": ("dessertspoon", "dessertspoons"),
+    "mol": ("mole", "moles"),
+    "nmol": ("nanomole", "nanomoles"),
+    "µmol": ("micromole", "micromoles"),
+    "umol": ("micromole", "micromoles"),
+    "ng": ("nanogram", "nanograms"),
     "mmHg": ("millimetre of mercury", "millimetres of mercury"),
     "bpm": ("beat per minute", "beats per minute"),
     "mph": ("mile per hour", "miles per hour"),
@@ -378,6 +365,9 @@ _PER: dict[str, str] = {
     "dl": "decilitre",
     "dL": "decilitre",
     "m2": "square metre",
+    "mol": "mole",
+    "mmol": "millimole",
+    "dose": "dose",
     "month": "month",
     "year": "year",
 }
@@ -397,7 +387,8 @@ _PERCENT = re.compile(rf"(?<![\w.])({_NUM})\s*%?(?:{_DASH}({_NUM}))?\s*(?:%|\bpe
 def _unit(match: re.Match[str]) -> str:
     amount, upper, unit, per, per_more = match.groups()
     singular, plural = _UNITS[unit]
-    name = singular if (upper is None and _is_one(amount)) else plural
+    adjective = not per and not per_more and _describes_a_noun(match)
+    name = singular if (adjective or (upper is None and _is_one(amount))) else plural
     spoken = _words(amount) + (f" to {_words(upper)}" if upper else "")
     for divisor in (per, per_more):
         if divisor:
@@ -539,6 +530,224 @@ def _roman(match: re.Match[str]) -> str:
     return f"{match.group(1)} {num.cardinal(_ROMAN[numeral])}"
 
 
+# --- numbers in context --------------------------------------------------------------------
+
+_SERVICE = re.compile(
+    r"(?<![\w.,£$€/:-])(116\s?\d{3}|111|999|112|911|119|101|105|988|211|311|411|811)(?![\w]|[.,:/]\d|\s?\d)"
+)
+_LONG_DIGITS = re.compile(r"(?<![\w.,£$€/:-])(\d{5,})(?![\w]|[.,:/]\d)")
+_EXTENSION = re.compile(r"\b(?:ext|extn|extension)\b\.?\s*:?\s*(\d{1,6})\b", re.IGNORECASE)
+_PO_BOX = re.compile(r"\b((?:PO|P\.O\.)\s+Box|Freepost)\s+(\d+)\b", re.IGNORECASE)
+_PER_SPAN = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=\d+\s*(?:hours?|hrs?|h|days?|weeks?|months?)\b)")
+"""A slash before a span of time ("4 doses/24 hours"): "per"."""
+_PAGE_REF = re.compile(r"(?<![\w.])(pp?|pg|pgs)\.\s?(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
+_PAGE_WORD = re.compile(r"\b([Pp]ages?)\s+(\d+)\s*[-–]\s*(\d+)\b")
+
+
+def _next_word(match: re.Match[str]) -> str:
+    after = match.string[match.end() :].split()
+    return after[0].lower().strip(".,;:)!?") if after else ""
+
+
+def _previous_word(match: re.Match[str]) -> str:
+    before = match.string[: match.start()].split()
+    return before[-1].lower().strip("(,:") if before else ""
+
+
+def _counts_something(match: re.Match[str]) -> bool:
+    """True when a number is a quantity ("111 people", "over 10000 steps"), not a code to dial."""
+    following = _next_word(match)
+    previous = _previous_word(match)
+    return following in _COUNT_NOUNS or following in _UNITS or previous in _COUNT_CUES or previous in _AMOUNT_VERBS
+
+
+_AMOUNT_VERBS = frozenset(
+    "raised raise raises spent spend spends paid pay pays earned earn earns saved costs cost".split()
+)
+
+
+def _service(match: re.Match[str]) -> str:
+    if _counts_something(match):
+        return match.group(0)
+    groups = match.group(1).split()
+    if len(groups) == 1 and len(groups[0]) == 6:
+        groups = [groups[0][:3], groups[0][3:]]
+    zero = "oh" if len(groups) == 1 and len(groups[0]) == 3 else "zero"  # "one oh one", like 999
+    return " " + ", ".join(num.digits(group, zero=zero) for group in groups) + " "
+
+
+def _long_digits(match: re.Match[str]) -> str:
+    if _counts_something(match):
+        return match.group(0)
+    return f" {num.digits(match.group(1))} "
+
+
+def _extension(match: re.Match[str]) -> str:
+    return f" extension {num.digits(match.group(1))} "
+
+
+def _page_ref(match: re.Match[str]) -> str:
+    kind, first, last = match.groups()
+    if last:
+        return f" pages {num.cardinal(int(first))} to {num.cardinal(int(last))} "
+    many = kind.lower() in {"pp", "pgs"}
+    return f" {'pages' if many else 'page'} {num.cardinal(int(first))} "
+
+
+def _page_word(match: re.Match[str]) -> str:
+    return f" pages {num.cardinal(int(match.group(2)))} to {num.cardinal(int(match.group(3)))} "
+
+
+_HALF_DAY = r"(am|pm|a\.m\.|p\.m\.)"
+_TIME_RANGE = re.compile(
+    rf"\b(\d{{1,2}})(?:[:.](\d{{2}}))?\s*{_HALF_DAY}?\s*(?:-|–|—|to|until|till)\s*"
+    rf"(\d{{1,2}})(?:[:.](\d{{2}}))?\s*{_HALF_DAY}(?!\w)",
+    re.IGNORECASE,
+)
+_CLOCK_RANGE = re.compile(r"\b(\d{1,2}):(\d{2})\s*(?:-|–|—|to|until|till)\s*(\d{1,2}):(\d{2})\b(?!:\d)", re.IGNORECASE)
+
+
+def _half(suffix: str) -> str:
+    return "AM" if suffix.lower().startswith("a") else "PM"
+
+
+def _time_range(match: re.Match[str]) -> str:
+    h1, m1, s1, h2, m2, s2 = match.groups()
+    a, b, c, d = int(h1), int(m1 or 0), int(h2), int(m2 or 0)
+    if not (1 <= a <= 12 and 1 <= c <= 12 and b < 60 and d < 60):
+        return match.group(0)
+    first = _say_hour(a, b) + (f" {_half(s1)}" if s1 and _half(s1) != _half(s2) else "")
+    if s1 and _half(s1) == _half(s2):
+        first = _say_hour(a, b)
+    return f" {first} to {_say_hour(c, d)} {_half(s2)} "
+
+
+def _twelve_hour(hour: int, minute: int) -> str:
+    if hour == 0 and minute == 0:
+        return "midnight"
+    if hour == 12 and minute == 0:
+        return "midday"
+    return f"{_say_hour(hour % 12 or 12, minute)} {'AM' if hour < 12 else 'PM'}"
+
+
+def _clock_range(match: re.Match[str]) -> str:
+    h1, m1, h2, m2 = (int(group) for group in match.groups())
+    if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59:
+        return match.group(0)
+    return f" {_twelve_hour(h1 % 24, m1)} to {_twelve_hour(h2 % 24, m2)} "
+
+
+_YEAR_SLASH = re.compile(r"(?<![\w/.])((?:19|20)\d\d)/((?:19|20)?\d\d)(?![\w/]|[.,]\d)")
+
+
+def _year_slash(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    following = int(first) + 1
+    if int(second) not in {following % 100, following}:
+        return match.group(0)
+    second_words = num.year(int(second)) if len(second) == 4 else num.cardinal(int(second))
+    return f" {num.year(int(first))} to {second_words} "
+
+
+_PRESSURE = re.compile(r"(?<![\w./])(\d{2,3})\s*/\s*(\d{2,3})(\s*mm\s?Hg\b)?(?(3)|(?![\w/]|[.,]\d))")
+_PRESSURE_CUE = re.compile(r"blood pressure|\bBP\b|mm\s?Hg|systolic|diastolic|reading", re.IGNORECASE)
+
+
+def _pressure(match: re.Match[str]) -> str:
+    top, bottom, unit = int(match.group(1)), int(match.group(2)), match.group(3)
+    plausible = 70 <= top <= 260 and 30 <= bottom <= 160 and top > bottom
+    if not (plausible and (unit or _PRESSURE_CUE.search(match.string))):
+        return match.group(0)
+    return f" {num.cardinal(top)} over {num.cardinal(bottom)}{' millimetres of mercury' if unit else ''} "
+
+
+_AGE_GROUP = re.compile(r"\b([Oo]ver|[Uu]nder)(?:-|\s)(\d{1,3})s\b")
+_AND_OVER = re.compile(r"(?<![\w.+])(\d{1,3})\s?\+(?!\s?\d)")
+
+
+def _age_group(match: re.Match[str]) -> str:
+    return f" {match.group(1)} {num.plural_words(num.cardinal(int(match.group(2))))} "
+
+
+_STONE = re.compile(r"(?<![\w.])(\d{1,2})\s?st(?:one)?s?\s+(\d{1,2})\s?(?:lbs?|pounds?)\b")
+_STONE_ALONE = re.compile(r"(?<![\w.])(\d{1,2})\s?st\b(?!\.?\s+[A-Z])")
+_FEET = re.compile(r"(?<![\w.])(\d)\s?(?:ft|feet|foot)\s+(\d{1,2})\s?(?:in|inches)\b")
+
+
+def _stone(match: re.Match[str]) -> str:
+    stones, pounds = int(match.group(1)), int(match.group(2))
+    return f" {num.cardinal(stones)} stone {num.cardinal(pounds)} {'pound' if pounds == 1 else 'pounds'} "
+
+
+def _stone_alone(match: re.Match[str]) -> str:
+    value = match.group(1)
+    if re.search(r"\d\s?st$", match.group(0)) and value.endswith("1") and not value.endswith("11"):
+        if " " not in match.group(0):
+            return match.group(0)  # "21st": an ordinal
+    return f" {num.cardinal(int(value))} stone "
+
+
+def _feet(match: re.Match[str]) -> str:
+    feet, inches = int(match.group(1)), int(match.group(2))
+    feet_word = "foot" if feet == 1 else "feet"
+    return f" {num.cardinal(feet)} {feet_word} {num.cardinal(inches)} {'inch' if inches == 1 else 'inches'} "
+
+
+_TIMES_EACH = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(?=(?:a|an|per|each|every|daily|weekly|monthly|nightly)\b)")
+_COUNT_OF_DOSE = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(?=\d)")
+_RATE_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(day|d|week|wk|month|year|yr|hour|hr|night|session)\b")
+_RATE_WORDS = {"d": "day", "wk": "week", "yr": "year", "hr": "hour"}
+
+
+def _rate_slash(match: re.Match[str]) -> str:
+    word = match.group(1)
+    before = match.string[: match.start()].split()
+    previous = before[-1].lower() if before else ""
+    if previous in {"and", "or"}:
+        return match.group(0)
+    return f" a {_RATE_WORDS.get(word, word)}"
+
+
+_ADJECTIVE_NOUNS = frozenset(
+    (
+        "tablet capsule dose pill injection sachet patch pack bag bottle can glass cup mug spoon spoonful "
+        "tin carton pot jar tube vial syringe serving portion drink measure shot walk swim session course "
+        "bar box carton pouch inhaler pen cartridge pump vial strip lozenge suppository spray"
+    ).split()
+)
+_MONEY_NOUNS = frozenset(
+    (
+        "donation fee payment grant charge bill voucher gift fine deposit loan bonus allowance budget cheque "
+        "note coin prize reward discount refund rise increase cut premium subscription membership ticket "
+        "limit cap contribution award"
+    ).split()
+)
+
+
+_NOT_A_NAME = frozenset(
+    "of a an the and or to in on at per each every daily twice once a day for with by is are was be as if".split()
+)
+
+
+def _describes_a_noun(match: re.Match[str]) -> bool:
+    """True when an amount names what follows ("a 5mg folic acid tablet"), so its unit is singular."""
+    for word in match.string[match.end() :].split()[:3]:
+        bare = word.lower().strip(".,;:)!?")
+        if _is_noun_from(bare, _ADJECTIVE_NOUNS):
+            return True
+        if bare in _NOT_A_NAME or not bare.isalpha() or bare != word.lower():
+            return False
+    return False
+
+
+def _is_noun_from(word: str, nouns: frozenset[str]) -> bool:
+    word = word.lower()
+    return word in nouns or (word.endswith("es") and word[:-2] in nouns) or (word.endswith("s") and word[:-1] in nouns)
+
+
+_PLAIN_DIGITS = re.compile(r"\d+")
+
+
 _DAY_MONTH = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:{_DASH}(\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?:of\s+)?({_MONTH})\b\.?"
     rf"(?:,?\s+(\d{{4}})\b)?"
@@ -546,10 +755,42 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.]\d|\d)(?:,?\s+(\d{{4}})\b)?")
 
 
+_DOSE_OF = re.compile(rf"(?<![\w.])(\d+)\s*[x×]\s*({_NUM})\s*({_alternation(list(_UNITS))})(?!\w)\s+([^\W\d_]+)")
+
+
+def _dose_of(match: re.Match[str]) -> str:
+    """ "2 x 500mg tablets" -> "two tablets of five hundred milligrams" (never "two five hundred")."""
+    count, amount, unit, noun = match.groups()
+    if not _is_noun_from(noun, _ADJECTIVE_NOUNS):
+        return match.group(0)
+    singular, plural = _UNITS[unit]
+    name = singular if _is_one(amount) else plural
+    return f" {num.cardinal(int(count))} {noun} of {_words(amount)} {name} "
+
+
 def _numbers(text: str) -> str:
+    text = _PAGE_REF.sub(_page_ref, text)
+    text = _PAGE_WORD.sub(_page_word, text)
+    text = _EXTENSION.sub(_extension, text)
+    text = _PO_BOX.sub(lambda m: f"{m.group(1)} {num.digits(m.group(2))}", text)
+    text = _PER_SPAN.sub(" per ", text)
     for pattern in _PHONES:
         text = pattern.sub(lambda m: _say_phone(m.group(0)), text)
+    text = _SERVICE.sub(_service, text)
     text = _PHONE_CUED.sub(_say_cued_phone, text)
+    text = _LONG_DIGITS.sub(_long_digits, text)
+    text = _YEAR_SLASH.sub(_year_slash, text)
+    text = _PRESSURE.sub(_pressure, text)
+    text = _AGE_GROUP.sub(_age_group, text)
+    text = _AND_OVER.sub(lambda m: f" {num.cardinal(int(m.group(1)))} and over ", text)
+    text = _STONE.sub(_stone, text)
+    text = _FEET.sub(_feet, text)
+    text = _STONE_ALONE.sub(_stone_alone, text)
+    text = _TIMES_EACH.sub(lambda m: f" {num.cardinal(int(m.group(1)))} times ", text)
+    text = _DOSE_OF.sub(_dose_of, text)
+    text = _COUNT_OF_DOSE.sub(lambda m: f" {num.cardinal(int(m.group(1)))} times ", text)
+    text = _CLOCK_RANGE.sub(_clock_range, text)
+    text = _TIME_RANGE.sub(_time_range, text)
     text = re.sub(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b(?![.,/-]?\d)", _numeric_date, text)
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", _iso_date, text)
     text = _DAY_MONTH.sub(_day_month, text)
@@ -578,15 +819,89 @@ def _numbers(text: str) -> str:
     text = re.sub(r"(\d)(?=[A-Za-z])", r"\1 ", text)
     text = re.sub(r"(?<![\w.,])(?<!\d[.,])(?:1[1-9]\d\d|20\d\d)(?![\w]|[.,]\d)", _year_or_number, text)
     text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", "minus ", text)
+    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # two numbers side by side stay two numbers
     text = re.sub(_NUM, lambda m: " " + _words(m.group(0)) + " ", text)
     return re.sub(r"\d+", lambda m: " " + num.digits(m.group(0)) + " ", text)
+
+
+# --- days, ranges, streets, steps, citations ------------------------------------------------
+
+_DAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_DAY_SHORT = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "tues": "Tuesday",
+    "wed": "Wednesday",
+    "weds": "Wednesday",
+    "thu": "Thursday",
+    "thur": "Thursday",
+    "thurs": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+_ALWAYS_DAYS = {"tue", "tues", "weds", "thu", "thur", "thurs"}
+"""Short day names that are never ordinary words ("Wed", "Sat", "Sun", "Mon", "Fri" can be)."""
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Weds|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)"
+_DAY_RANGE = re.compile(rf"\b({_DAY})s?\b\.?\s*(?:-|–|—|to|until|till|through|thru)\s*({_DAY})s?\b\.?")
+_DAY_LIST = re.compile(rf"\b{_DAY}\b\.?(?:\s*(?:,|and|&|or)\s*{_DAY}\b\.?)+")
+_DAY_WORD = re.compile(rf"\b({_DAY})\b\.?")
+_DAY_BEFORE_TIME = re.compile(rf"\b({_DAY})\b\.?(?=,?\s+\d|\s*:\s*\d|\s+(?:to|and)\s+{_DAY}\b)")
+_DAY_ALONE = re.compile(r"\b(Tues|Tue|Weds|Thurs|Thur|Thu)\b\.?")
+_MONTH_RANGE = re.compile(rf"\b({_MONTH})\b\.?\s*(?:-|–|—)\s*({_MONTH})\b\.?")
+
+
+def _full_day(name: str) -> str:
+    return _DAY_SHORT.get(name.lower(), name)
+
+
+def _full_month(name: str) -> str:
+    return _MONTH_NAMES.get(name.lower().rstrip("."), name)
+
+
+def _days(text: str) -> str:
+    text = _DAY_RANGE.sub(lambda m: f" {_full_day(m.group(1))} to {_full_day(m.group(2))} ", text)
+    text = _DAY_LIST.sub(lambda m: _DAY_WORD.sub(lambda d: _full_day(d.group(1)), m.group(0)), text)
+    text = _DAY_BEFORE_TIME.sub(lambda m: _full_day(m.group(1)), text)
+    text = _DAY_ALONE.sub(lambda m: _full_day(m.group(1)), text)
+    return _MONTH_RANGE.sub(lambda m: f" {_full_month(m.group(1))} to {_full_month(m.group(2))} ", text)
+
+
+_DATE_DASH = re.compile(
+    rf"(?<=[^\W\d_])\s*(?:-|–|—)\s*(?=(?:the\s+)?[a-z-]+(?:st|nd|rd|th)\s+of\s+{_MONTH}|{_MONTH}\b|{_DAY}\b)"
+)
+"""A dash between two spoken dates or days, once numbers are words: "May – the fifth of June"."""
+
+_STREETS: list[Rule] = [
+    _rule(r"(?<=[A-Za-z'’] )Rd<R>\.?", "Road"),
+    _rule(r"(?<=[A-Za-z'’] )Ave<R>\.?", "Avenue"),
+    _rule(r"(?<=[A-Za-z'’] )Ln<R>\.?", "Lane"),
+    _rule(r"(?<=[a-z'’] )St<R>\.?(?!\s*[A-Z])", "Street"),
+    _rule(r"<L>St<R>\.?\s*(?=[A-Z])", "Saint "),
+    _rule(r"<L>[Mm]ax<R>\.(?!\w)|<L>[Mm]ax<R>(?=\s+\d)", "maximum"),
+    _rule(r"(?<![\d\s])\s*<L>[Mm]in<R>\.(?!\w)|(?<!\d )<L>[Mm]in<R>(?=\s+\d)", " minimum"),
+]
+
+_CITATIONS = re.compile(r"(?<=\S)\s?(?:\[\s*\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\s*\])+")
+_ARROW = re.compile(r"\s*(?:-->|->|→|⟶|⇒|=>|➔|➜|➞)\s*|(?<=[^\W\d_])\s+[>›»]\s+(?=[A-Z])")
+"""Arrows, and a chevron between words ("Settings > Accessibility"): each is a step to the next."""
+
+
+def _arrows(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        before = match.string[: match.start()]
+        after = match.string[match.end() :]
+        if re.search(r"\d\s*[^\W\d_%]{0,6}%?$", before) and re.match(r"[£$€]?\d", after):
+            return " to "
+        return ", then "
+
+    return _ARROW.sub(replace, text)
 
 
 # --- symbols, brackets and lists ---------------------------------------------------------
 
 _SYMBOLS: list[Rule] = [
     (re.compile(r"</?[A-Za-z][^<>]*>"), " "),
-    (re.compile(r"\s*(?:->|→|=>)\s*"), " to "),
     (re.compile(r"\s*≤\s*"), " less than or equal to "),
     (re.compile(r"\s*≥\s*"), " greater than or equal to "),
     (re.compile(r"\s*<\s*"), " less than "),
@@ -738,44 +1053,134 @@ def _apply(rules: list[Rule], text: str) -> str:
     return text
 
 
+class RuleFailed(Exception):
+    """A speech rule raised on a sentence; the sentence is read as written instead."""
+
+    def __init__(self, rule: str, error: BaseException) -> None:
+        super().__init__(f"{rule}: {error}")
+        self.rule = rule
+        self.error = error
+
+
 def _convert(sentence: str, lexicon: Lexicon, engine: str) -> str:
-    text = _sanitise(sentence)
-    ending = _TERMINAL.search(text)
     saved: list[str] = []
-    text = _protect(text, lexicon.protection_pattern(), saved)
-    text = _URL.sub(lambda m: _give_back(m.group(0)), text)
-    text = _apply(_SCRUB_EARLY, text)
-    text = _EMAIL.sub(_say_email, text)
-    text = _MIXED.sub(lambda m: f" {MIXED[m.group(1)]} ", text)
-    text = _apply(_ABBREVIATIONS, text)
-    text = _DOTTED.sub(_say_dotted, text)
-    text = _DOMAIN.sub(_say_domain, text)
-    text = _ROMAN_RULE.sub(_roman, text)
-    text = _numbers(text)
-    text = re.sub(r"\b(AM|PM)\s*(?:-|–|—)\s*", r"\1 to ", text)
-    text = _apply(_SYMBOLS, text)
-    text = _drop_other_symbols(text)
-    text = _apply(_TITLES, text)
-    text = _acronyms(text)
-    text = _tidy(text).rstrip(",;: -")
-    if ending and text and text[-1] not in ".!?":
-        text += ending.group(1)
-    text = _restore(unicodedata.normalize("NFKC", text), saved)
-    text = lexicon.apply(text, engine)
-    return " ".join(_apply(_FORBIDDEN, text).split())
+    state: dict[str, re.Match[str] | None] = {"ending": None}
+
+    def start(text: str) -> str:
+        text = _CITATIONS.sub("", _sanitise(text))
+        state["ending"] = _TERMINAL.search(text)
+        return _protect(text, lexicon.protection_pattern(), saved)
+
+    def addresses(text: str) -> str:
+        text = addr.EMAIL.sub(_say_email, text)
+        text = addr.URL.sub(_say_url, text)
+        text = addr.DOMAIN.sub(_say_url, text)
+        return _apply(_SCRUB_EARLY, text)
+
+    def words(text: str) -> str:
+        text = _MIXED.sub(lambda m: f" {MIXED[m.group(1)]} ", text)
+        text = _apply(_ABBREVIATIONS, text)
+        text = _apply(_STREETS, text)
+        text = _DOTTED.sub(_say_dotted, text)
+        text = _days(text)
+        return _ROMAN_RULE.sub(_roman, text)
+
+    def steps(text: str) -> str:
+        return _arrows(text)
+
+    def numbers(text: str) -> str:
+        text = _numbers(text)
+        text = re.sub(r"\b(AM|PM|midday|midnight)\s*(?:-|–|—)\s*", r"\1 to ", text)
+        text = _DATE_DASH.sub(" to ", text)
+        return _RATE_SLASH.sub(_rate_slash, text)
+
+    def symbols(text: str) -> str:
+        text = _drop_other_symbols(_apply(_SYMBOLS, text))
+        return _acronyms(_apply(_TITLES, text))
+
+    def finish(text: str) -> str:
+        text = _tidy(text).rstrip(",;: -")
+        ending = state["ending"]
+        if ending and text and text[-1] not in ".!?":
+            text += ending.group(1)
+        text = _restore(unicodedata.normalize("NFKC", text), saved)
+        text = lexicon.apply(text, engine)
+        return " ".join(_apply(_FORBIDDEN, text).split())
+
+    text = sentence
+    for name, rule in RULES:
+        step = {
+            "start": start,
+            "addresses": addresses,
+            "words": words,
+            "steps": steps,
+            "numbers": numbers,
+            "symbols": symbols,
+            "finish": finish,
+        }[name]
+        try:
+            text = step(text) if rule is None else rule(step, text)
+        except Exception as error:  # any rule's bug: the caller reads the sentence as written and warns
+            raise RuleFailed(name, error) from error
+    return text
 
 
-def to_speech(sentence: str, lexicon: Lexicon | None = None, engine: str = "pyttsx3") -> str:
-    """What the engine should say for one display sentence (the built-in lexicon when None)."""
+RULES: list[tuple[str, Callable[[Callable[[str], str], str], str] | None]] = [
+    ("start", None),
+    ("addresses", None),
+    ("words", None),
+    ("steps", None),
+    ("numbers", None),
+    ("symbols", None),
+    ("finish", None),
+]
+"""The stages of the conversion, in order. A stage may be wrapped (tests do, to make one fail)."""
+
+
+_COLLECTOR: ContextVar[list[str] | None] = ContextVar("speech_warnings", default=None)
+
+
+@contextmanager
+def collecting_warnings(into: list[str]) -> Iterator[list[str]]:
+    """Within this block, rule warnings of to_speech calls made without a list go into ``into``."""
+    token = _COLLECTOR.set(into)
+    try:
+        yield into
+    finally:
+        _COLLECTOR.reset(token)
+
+
+def to_speech(
+    sentence: str, lexicon: Lexicon | None = None, engine: str = "pyttsx3", warnings: list[str] | None = None
+) -> str:
+    """What the engine should say for one display sentence (the built-in lexicon when None).
+
+    If a rule fails, the sentence is spoken as written (engines read digits themselves) and, when
+    ``warnings`` is given, a line naming the sentence is added to it: nothing is dropped silently.
+    """
     if not isinstance(sentence, str):
         return ""
     active = Lexicon.builtin() if lexicon is None else lexicon
     try:
         return _convert(sentence, active, engine)
-    except Exception:
-        return _fallback(sentence)
+    except RuleFailed as failure:
+        if warnings is None:
+            warnings = _COLLECTOR.get()
+        if warnings is not None:
+            warnings.append(
+                f"The {failure.rule} rule failed on \u201c{_short(sentence)}\u201d ({failure.error}); "
+                "it is read as written."
+            )
+        return as_written(sentence)
 
 
-def _fallback(sentence: str) -> str:
-    kept = "".join(ch if (ch.isalpha() or ch in ".,;:!?' ") else " " for ch in str(sentence))
-    return " ".join(_apply(_FORBIDDEN, kept).split())
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def as_written(sentence: str) -> str:
+    """The sentence as written, only made safe for an engine (no markup, no phoneme brackets)."""
+    kept = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in str(sentence))
+    kept = re.sub(r"\[\[|\]\]|[<>]", " ", kept)
+    return " ".join(kept.split())

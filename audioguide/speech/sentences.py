@@ -14,7 +14,10 @@ _ALWAYS_ABBREVIATIONS = frozenset(
 )
 """Abbreviations (lower case, without the final full stop) that never end a sentence mid-paragraph."""
 _NUMBER_ABBREVIATIONS = frozenset(
-    ("no nos vol vols pp p para ch sec pt jan feb mar apr jun jul aug sep sept oct nov dec").split()
+    (
+        "no nos vol vols pp p pg para ch sec pt jan feb mar apr jun jul aug sep sept oct nov dec max min "
+        "mon tue tues wed weds thu thur thurs fri sat sun ext extn"
+    ).split()
 )
 """Abbreviations that do not end a sentence when a number follows."""
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "st"})

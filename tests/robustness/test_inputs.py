@@ -55,7 +55,7 @@ CASES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("empty", _write(b""), r"empty"),
     ("whitespace-only", _write(b" \n\t\n \r\n"), r"empty"),
     ("binary-renamed-txt", _write(bytes(range(256)) * 40), r"binary"),
-    ("png-renamed-txt", _write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200), r"binary"),
+    ("png-renamed-txt", _write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200), r"PNG picture.*Save it as PDF or Word"),
     ("invalid-utf8", _write(b"Caf\xe9 guide\n\nA caf\xe9 visit is a treat.\n"), "ok"),
     ("utf16-bom", _write(SEED_LIKE.encode("utf-16")), "ok"),
     ("latin1", _write("Café guide\n\nRest in a café.\n".encode("latin-1")), "ok"),

@@ -14,14 +14,20 @@ SEED_RESEARCH = (
 )
 
 CASES = [
-    # raw URLs and file paths
-    ("Visit https://www.nhs.uk/conditions/ibm/ for more.", "Visit the website for more."),
+    # web addresses are kept as written (the speech script reads them out); file paths go
+    ("Visit https://www.nhs.uk/conditions/ibm/ for more.", "Visit https://www.nhs.uk/conditions/ibm/ for more."),
     (
         "For more information, visit www.musculardystrophyuk.org.",
-        "For more information, visit the website.",
+        "For more information, visit www.musculardystrophyuk.org.",
     ),
-    ("See the guide (https://example.org/guide) for details.", "See the guide for details."),
-    ("Details are at nhs.uk/conditions/inclusion-body-myositis today.", "Details are at today."),
+    (
+        "See the guide (https://example.org/guide) for details.",
+        "See the guide (https://example.org/guide) for details.",
+    ),
+    (
+        "Details are at nhs.uk/conditions/inclusion-body-myositis today.",
+        "Details are at nhs.uk/conditions/inclusion-body-myositis today.",
+    ),
     ("Print the form from C:\\Users\\me\\form.docx first.", "Print the form from first."),
     ("The file /var/www/leaflet.pdf has the details.", "The file has the details."),
     ("Open alert-card.pdf on your phone.", "Open on your phone."),
@@ -90,7 +96,7 @@ CASES = [
     ("", ""),
     ("   ", ""),
     ("[1]", ""),
-    ("https://example.org/page", ""),
+    ("https://example.org/page", "https://example.org/page."),
     ("<br/>", ""),
     ("(see above)", ""),
 ]

@@ -29,7 +29,6 @@ DEBRIS = [
     "Home > Conditions > IBM",
     "Home › Health A to Z › Inclusion body myositis",
     "Home / Health A to Z / Inclusion body myositis",
-    "Conditions > Muscle conditions > IBM",
     "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z",
     "A | B | C | D | E | F",
     "A-Z",
@@ -94,6 +93,10 @@ KEPT = [
     "Sign language interpreters can be booked by your GP surgery.",
     "Yesterday was a good day",
     "ABC of muscle disease",
+    # arrow sequences are steps unless they stand at the top of the page (the script decides that)
+    "Sit → stand → walk",
+    "Conditions > Muscle conditions > IBM",
+    "Warm up > stretch > rest",
 ]
 
 

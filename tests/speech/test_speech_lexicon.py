@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from audioguide.errors import InputError
 from audioguide.speech import LexEntry, Lexicon
+from audioguide.speech.lexicon import phoneme_style
 
 REQUIRED_WORDS = [
     "myositis",
@@ -46,44 +48,71 @@ def test_builtin_respellings_contain_no_keys_or_capitals() -> None:
 
 
 APPLY = [
-    ("Inclusion body myositis.", "pyttsx3", "Inclusion body myo-sightiss."),
-    ("MYOSITIS and Myositis", "pyttsx3", "myo-sightiss and myo-sightiss"),
-    ("Two biopsies and a biopsy.", "pyttsx3", "Two by-opseez and a by-opsee."),
-    ("Some immunosuppressants help.", "pyttsx3", "Some immune-oh-suppressants help."),
-    ("Creatine  kinase is high.", "pyttsx3", "kree-a-teen kye-naze is high."),
-    ("Polymyositis differs.", "pyttsx3", "polly-myo-sightiss differs."),
-    ("myositis-related weakness", "pyttsx3", "myo-sightiss-related weakness"),
-    ("Dermatomyositises", "pyttsx3", "dermato-myo-sightisses"),
-    ("nonmyositis", "pyttsx3", "nonmyositis"),
-    ("myositis", "espeak", "[[maI@s'aItIs]]"),
-    ("myositis", "espeak-ng", "[[maI@s'aItIs]]"),
-    ("myositis", "gtts", "myo-sightiss"),
-    ("Corticosteroids help.", "espeak", "[[k,O:tIkoUst'I@rOIdz]] help."),
-    ("[[maI@s'aItIs]] stays", "espeak", "[[maI@s'aItIs]] stays"),
+    # engines without phoneme input get respellings (one word where a reader stresses it right)
+    ("Inclusion body myositis.", "gtts", "Inclusion body myosightiss."),
+    ("MYOSITIS and Myositis", "gtts", "myosightiss and myosightiss"),
+    ("Two biopsies and a biopsy.", "gtts", "Two by opsies and a by opsy."),
+    ("Some immunosuppressants help.", "gtts", "Some immunoh suppressants help."),
+    ("Creatine  kinase is high.", "gtts", "kreeateen kynaze is high."),
+    ("Polymyositis differs.", "gtts", "polly myosightiss differs."),
+    ("myositis-related weakness", "gtts", "myosightiss-related weakness"),
+    ("nonmyositis", "gtts", "nonmyositis"),
+    ("myositis", "fake", "myosightiss"),
+    # pyttsx3 drives espeak-ng on Linux: espeak-ng's own phoneme notation
+    ("myositis", "pyttsx3", "[[maI@s'aItIs]]"),
+    ("Corticosteroids help.", "pyttsx3", "[[k,O:tIkoUst'I@rOIdz]] help."),
+    ("Dermatomyositises", "pyttsx3", "[[d,3:m@toUmaI@s'aItIsIz]]"),
+    ("[[maI@s'aItIs]] stays", "pyttsx3", "[[maI@s'aItIs]] stays"),
+    # piper: IPA inside [[ ]], which its phonemiser hands straight to the voice
+    ("Inclusion body myositis.", "piper", "Inclusion body [[ maɪəsˈaɪtɪs ]]."),
+    ("Riluzole's dose", "piper", "[[ ɹˈɪljʊzˌəʊlz ]] dose"),
+    ("Two dysphagias", "piper", "Two [[ dɪsfˈeɪdʒəz ]]"),
+    ("[[ maɪəsˈaɪtɪs ]] stays", "piper", "[[ maɪəsˈaɪtɪs ]] stays"),
 ]
 
 
 @pytest.mark.parametrize(("text", "engine", "expected"), APPLY)
 def test_apply(text: str, engine: str, expected: str) -> None:
+    if engine == "pyttsx3" and not sys.platform.startswith("linux"):
+        pytest.skip("pyttsx3 drives espeak-ng on Linux only")
     assert Lexicon.builtin().apply(text, engine) == expected
 
 
-def test_plural_without_own_entry_uses_respelling_and_phonemes() -> None:
+def test_phoneme_style_names_only_registered_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    from audioguide.engines import engine_names
+
+    styles = {name: phoneme_style(name) for name in engine_names()}
+    assert styles["piper"] == "ipa"
+    assert styles["gtts"] is None
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert phoneme_style("pyttsx3") is None
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert phoneme_style("pyttsx3") == "espeak"
+
+
+def test_plural_without_own_entry_uses_respelling_and_phonemes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
     lexicon = Lexicon(
         entries={
-            "riluzole": LexEntry("ril-yoo-zole", "[[r'IljUz,oUl]]"),
-            "cap": LexEntry("kap", "[[kap]]"),
+            "riluzole": LexEntry("rillyuzole", "[[r'IljUz,oUl]]", "ɹˈɪljʊzˌəʊl"),
+            "cap": LexEntry("kap", "[[kap]]", "kap"),
         }
     )
-    assert lexicon.apply("riluzoles", "pyttsx3") == "ril-yoo-zoles"
-    assert lexicon.apply("riluzoles", "espeak") == "[[r'IljUz,oUlz]]"
-    assert lexicon.apply("caps", "espeak") == "[[kaps]]"
-    assert lexicon.apply("riluzole's", "gtts") == "ril-yoo-zole's"
+    assert lexicon.apply("riluzoles", "gtts") == "rillyuzoles"
+    assert lexicon.apply("riluzoles", "pyttsx3") == "[[r'IljUz,oUlz]]"
+    assert lexicon.apply("caps", "pyttsx3") == "[[kaps]]"
+    assert lexicon.apply("caps", "piper") == "[[ kaps ]]"
+    assert lexicon.apply("riluzole's", "gtts") == "rillyuzole's"
+
+
+def test_entry_without_ipa_falls_back_to_respelling_for_piper() -> None:
+    lexicon = Lexicon(entries={"riluzole": LexEntry("rillyuzole", "[[r'IljUz,oUl]]")})
+    assert lexicon.apply("riluzole", "piper") == "rillyuzole"
 
 
 def test_apply_is_idempotent_on_its_output() -> None:
     lexicon = Lexicon.builtin()
-    for engine in ("pyttsx3", "espeak", "gtts"):
+    for engine in ("pyttsx3", "piper", "gtts"):
         once = lexicon.apply("Myositis, dysphagia and biopsies.", engine)
         assert lexicon.apply(once, engine) == once
 

@@ -2,21 +2,154 @@
  *
  * One <audio> element plays the guide chapter by chapter. Everything else is a way to drive it
  * without fine finger movement: large buttons, single-key shortcuts (can be turned off and
- * remapped), switch scanning, "press anywhere", voice commands, and a transcript to seek with.
- * The guide (chapters, audio paths, sentence cues) is embedded in the page, so it works from
- * file:// as well as from a web server. No network, no libraries.
+ * remapped), group switch scanning, "press anywhere", voice commands, headset and lock-screen
+ * buttons (Media Session), a transcript to seek with, and a subscribe panel with one button per
+ * podcast app. The guide (chapters, audio paths, sentence cues, podcast apps) is embedded in the
+ * page, so it works from file:// as well as from a web server. No network, no libraries.
+ *
+ * The parts, in order: storage; the action table (what keys, buttons, scanning, voice and the
+ * Media Session all do); the player; showing the state; the transcript; subscribing; the modes
+ * (waiting for a key, press anywhere, switch scanning, normal), each one object with its key and
+ * click handling; voice; start.
  */
 (function () {
   "use strict";
 
   const $ = (id) => document.getElementById(id);
-  const guide = JSON.parse($("guide-data").textContent);
-  const chapters = guide.chapters;
+  const dataElement = $("guide-data");
+  if (!dataElement) {
+    return;
+  }
+  const guide = JSON.parse(dataElement.textContent);
+  const chapters = guide.chapters || [];
   const audio = $("audio");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-  if (!chapters.length) {
-    return;
+  /** ``text`` as a sentence: a full stop only when it does not already end like one. */
+  function sentence(text) {
+    const trimmed = String(text).trim();
+    return /[.?!…]["”’)]*$/.test(trimmed) ? trimmed : trimmed + ".";
+  }
+
+  // ---- subscribing: one link per podcast app, built from the table in the page ---------------------
+
+  /** The feed's absolute address: from the build's base URL, else from where the page was served. */
+  function feedAddress() {
+    if (guide.feedUrl) {
+      return guide.feedUrl;
+    }
+    if (location.protocol === "http:" || location.protocol === "https:") {
+      return new URL(guide.feed || "feed.xml", location.href).href;
+    }
+    return null; // file:// -- the panel says how to get an address
+  }
+
+  /** The same rule as audioguide/publish/subscribe.py's link(). */
+  function clientLink(client, url) {
+    if (client.query) {
+      return client.prefix + encodeURIComponent(url);
+    }
+    return client.prefix + url.replace(/^https?:\/\//, "");
+  }
+
+  function devicePlatform() {
+    const agent = navigator.userAgent || "";
+    if (/Android/.test(agent)) return "Android";
+    if (/iPhone|iPod/.test(agent)) return "iPhone";
+    if (/iPad/.test(agent)) return "iPad";
+    if (/Macintosh/.test(agent)) return navigator.maxTouchPoints > 1 ? "iPad" : "Mac";
+    return null;
+  }
+
+  function appButton(client, url) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.className = "control app-link";
+    link.dataset.scan = "";
+    link.dataset.client = client.id;
+    link.href = clientLink(client, url);
+    const name = document.createElement("span");
+    name.className = "app-name";
+    name.textContent = client.name;
+    const where = document.createElement("span");
+    where.className = "app-where";
+    where.textContent = client.platforms.join(", ");
+    link.append(name, " ", where);
+    item.appendChild(link);
+    return item;
+  }
+
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (error) {
+        // fall through to the older way
+      }
+    }
+    const field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "sr-only";
+    document.body.appendChild(field);
+    field.select();
+    let done = false;
+    try {
+      done = document.execCommand("copy");
+    } catch (error) {
+      done = false;
+    }
+    field.remove();
+    return done;
+  }
+
+  function setUpSubscribe() {
+    const apps = $("subscribe-apps");
+    const url = feedAddress();
+    if (!apps || !url) {
+      return;
+    }
+    const list = $("app-list");
+    const clients = guide.clients || [];
+    if (!guide.feedUrl) {
+      // Served without a base URL: the address is known only now, so the buttons are made now.
+      list.textContent = "";
+      clients.forEach((client) => list.appendChild(appButton(client, url)));
+      $("feed-address").textContent = url;
+      $("subscribe-none").hidden = true;
+      apps.hidden = false;
+      const feedLink = $("feed-link");
+      if (feedLink) {
+        feedLink.href = url;
+      }
+      if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(location.hostname)) {
+        $("subscribe-local").hidden = false;
+      }
+    }
+    const platform = devicePlatform();
+    if (platform) {
+      // The apps for this device first, in the table's order; the others after them.
+      const items = Array.from(list.children);
+      const fits = (item) => {
+        const client = clients.find((c) => c.id === item.firstElementChild.dataset.client);
+        return client && client.platforms.includes(platform);
+      };
+      items.filter(fits).concat(items.filter((i) => !fits(i))).forEach((i) => list.appendChild(i));
+    }
+    $("copy-feed").addEventListener("click", async () => {
+      const copied = await copyText(url);
+      const message = copied
+        ? "Copied. Now open your podcast app, choose to add a podcast by its address, and paste."
+        : "This browser would not copy. The address is shown above the button.";
+      $("copy-status").textContent = message;
+    });
+  }
+
+  setUpSubscribe();
+
+  if (!audio || !chapters.length) {
+    return; // subscribe.html, or a guide with nothing to play
   }
 
   // ---- storage: settings for every guide, the listening position per guide ----------------------
@@ -45,23 +178,41 @@
     }
   }
 
-  // ---- actions and settings ---------------------------------------------------------------------
+  // ---- the action table ---------------------------------------------------------------------------
 
   const SPEEDS = [0.75, 0.9, 1, 1.1, 1.25, 1.5];
   const INTERVALS = [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5];
 
-  /** Everything a shortcut key, a voice command or switch scanning can do. */
+  /**
+   * Everything the listener can ask for, in one place. Each entry says how it is reached:
+   *   key     the default shortcut key (the key list in Settings shows and remaps these)
+   *   buttons the ids of buttons that do it (switch scanning chooses buttons, so it uses these too)
+   *   voice   the spoken phrases, tried in this table's order (so "back to the previous chapter" is a chapter)
+   *   media   the Media Session action (headset, lock screen, car), whose details go to run()
+   */
   const ACTIONS = [
-    { id: "playPause", name: "Play or pause", key: " ", run: () => togglePlay() },
-    { id: "back", name: "Back 15 seconds", key: "ArrowLeft", run: () => skip(-15) },
-    { id: "forward", name: "Forward 30 seconds", key: "ArrowRight", run: () => skip(30) },
-    { id: "previous", name: "Previous chapter", key: "p", run: () => stepChapter(-1) },
-    { id: "next", name: "Next chapter", key: "n", run: () => stepChapter(1) },
-    { id: "slower", name: "Slower", key: "s", run: () => changeSpeed(-1) },
-    { id: "faster", name: "Faster", key: "f", run: () => changeSpeed(1) },
-    { id: "quieter", name: "Quieter", key: "ArrowDown", run: () => changeVolume(-1) },
-    { id: "louder", name: "Louder", key: "ArrowUp", run: () => changeVolume(1) },
+    { id: "playPause", name: "Play or pause", key: " ", buttons: ["play", "bar-play"], run: () => togglePlay() },
+    { id: "firstChapter", name: "First chapter", voice: /\bfirst chapter\b/, run: () => goToChapter(firstChapter(), true) },
+    { id: "lastChapter", name: "Last chapter", voice: /\b(last|final) chapter\b/, run: () => goToChapter(chapters.length - 1, true) },
+    { id: "previous", name: "Previous chapter", key: "p", buttons: ["previous"], voice: /\bprevious\b/,
+      media: "previoustrack", run: () => stepChapter(-1) },
+    { id: "next", name: "Next chapter", key: "n", buttons: ["next"], voice: /\b(next|skip chapter)\b/,
+      media: "nexttrack", run: () => stepChapter(1) },
+    { id: "back", name: "Back 15 seconds", key: "ArrowLeft", buttons: ["back"], voice: /\b(back|rewind)\b/,
+      media: "seekbackward", run: (details) => skip(-((details && details.seekOffset) || 15)) },
+    { id: "forward", name: "Forward 30 seconds", key: "ArrowRight", buttons: ["forward"], voice: /\b(forward|skip)\b/,
+      media: "seekforward", run: (details) => skip((details && details.seekOffset) || 30) },
+    { id: "slower", name: "Slower", key: "s", buttons: ["slower"], voice: /\b(slower|slow down)\b/, run: () => changeSpeed(-1) },
+    { id: "faster", name: "Faster", key: "f", buttons: ["faster"], voice: /\b(faster|speed up)\b/, run: () => changeSpeed(1) },
+    { id: "quieter", name: "Quieter", key: "ArrowDown", buttons: ["quieter"], voice: /\b(quieter|softer|volume down)\b/,
+      run: () => changeVolume(-1) },
+    { id: "louder", name: "Louder", key: "ArrowUp", buttons: ["louder"], voice: /\b(louder|volume up)\b/, run: () => changeVolume(1) },
+    { id: "pause", name: "Pause", voice: /\b(pause|stop|wait)\b/, media: "pause", run: () => pause() },
+    { id: "play", name: "Play", voice: /\b(play|resume|continue|start|go)\b/, media: "play", run: () => play() },
+    { id: "scanSlower", name: "Slower scanning", buttons: ["scan-slower"], run: () => changeInterval(1) },
+    { id: "scanFaster", name: "Faster scanning", buttons: ["scan-faster"], run: () => changeInterval(-1) },
   ];
+  const KEYED = ACTIONS.filter((a) => a.key);
 
   /** Keys that keep their usual meaning and cannot be given to an action. */
   const RESERVED = new Set([
@@ -73,9 +224,10 @@
 
   const defaults = {
     shortcuts: true,
-    keys: Object.fromEntries(ACTIONS.map((a) => [a.id, a.key])),
+    keys: Object.fromEntries(KEYED.map((a) => [a.id, a.key])),
     anywhere: false,
     scanning: false,
+    voice: false,
     interval: 2,
     speed: 1,
     volume: 1,
@@ -86,7 +238,7 @@
   function loadSettings() {
     const saved = readStore(SETTINGS_KEY) || {};
     const result = JSON.parse(JSON.stringify(defaults));
-    for (const name of ["shortcuts", "anywhere", "scanning"]) {
+    for (const name of ["shortcuts", "anywhere", "scanning", "voice"]) {
       if (typeof saved[name] === "boolean") {
         result[name] = saved[name];
       }
@@ -102,14 +254,14 @@
     }
     if (saved.keys && typeof saved.keys === "object") {
       const used = new Set();
-      for (const action of ACTIONS) {
+      for (const action of KEYED) {
         const key = saved.keys[action.id];
         if (typeof key === "string" && key && !RESERVED.has(key) && !used.has(key)) {
           result.keys[action.id] = key;
         }
         used.add(result.keys[action.id]);
       }
-      if (used.size !== ACTIONS.length) {
+      if (used.size !== KEYED.length) {
         result.keys = JSON.parse(JSON.stringify(defaults.keys)); // a clash: start again from defaults
       }
     }
@@ -164,6 +316,7 @@
   let current = -1;
   let pendingSeek = null;
   let lastSaved = -1;
+  let wantPlaying = false; // the listener asked to play (so a broken chapter moves on playing)
 
   /** Load chapter ``index``; options: time (seconds), play (start playing), announce (say so). */
   function loadChapter(index, options) {
@@ -182,10 +335,12 @@
     }
     showChapter();
     if (opts.announce) {
-      announce("Now playing " + chapter.name + ".");
+      announce(opts.play ? "Now playing " + sentence(chapter.name) : sentence(chapter.name) + " Paused.");
     }
     if (opts.play) {
       play();
+    } else {
+      showPlaying();
     }
     savePosition(true);
   }
@@ -201,10 +356,11 @@
 
   function play() {
     hideResume();
+    wantPlaying = true;
     const started = audio.play();
     if (started && started.catch) {
       started.catch((error) => {
-        if (error && error.name !== "AbortError") {
+        if (error && error.name !== "AbortError" && !audio.error) {
           announce("The audio could not start. Choose Play to try again.");
         }
         showPlaying();
@@ -213,7 +369,9 @@
   }
 
   function pause() {
+    wantPlaying = false;
     audio.pause();
+    showPlaying(); // at once: the "pause" event comes a moment later
   }
 
   function togglePlay() {
@@ -245,8 +403,23 @@
 
   /** Go to a chapter and keep playing if we were playing (or start, when the listener chose it). */
   function goToChapter(index, startPlaying) {
+    hideProblem();
     const playing = startPlaying || !audio.paused;
     loadChapter(index, { time: 0, play: playing, announce: true });
+  }
+
+  /** The listener chose a chapter: the one playing pauses, a paused one carries on, another starts. */
+  function chooseChapter(index) {
+    if (index === current) {
+      togglePlay();
+    } else {
+      goToChapter(index, true);
+    }
+  }
+
+  function firstChapter() {
+    const index = chapters.findIndex((c) => c.kind === "chapter");
+    return index < 0 ? 0 : index;
   }
 
   function chapterByNumber(number) {
@@ -266,7 +439,7 @@
     audio.playbackRate = settings.speed;
     saveSettings();
     showTuning();
-    announce(speedText());
+    announce(sentence(speedText()));
   }
 
   function changeVolume(direction) {
@@ -279,7 +452,21 @@
     audio.volume = next;
     saveSettings();
     showTuning();
-    announce(volumeText());
+    announce(sentence(volumeText()));
+  }
+
+  /** A longer (+1) or shorter (-1) scanning interval. */
+  function changeInterval(direction) {
+    const at = INTERVALS.indexOf(settings.interval);
+    const next = at + direction;
+    if (next < 0 || next >= INTERVALS.length) {
+      announce(direction < 0 ? "This is the fastest scanning." : "This is the slowest scanning.");
+      return;
+    }
+    settings.interval = INTERVALS[next];
+    saveSettings();
+    showTuning();
+    announce(sentence(intervalText()));
   }
 
   function speedText() {
@@ -290,12 +477,18 @@
     return "Volume: " + Math.round(settings.volume * 100) + "%";
   }
 
+  function intervalText() {
+    const s = settings.interval;
+    return "Scanning moves every " + s + (s === 1 ? " second" : " seconds");
+  }
+
   // ---- showing the state --------------------------------------------------------------------------
 
   function showChapter() {
     const chapter = chapters[current];
     $("now-title").textContent = chapter.name;
     $("anywhere-title").textContent = chapter.name;
+    $("bar-title").textContent = chapter.name;
     document.querySelectorAll("#chapter-list .chapter").forEach((button) => {
       if (Number(button.dataset.index) === current) {
         button.setAttribute("aria-current", "true");
@@ -304,6 +497,7 @@
       }
     });
     showTime();
+    showMediaMetadata();
   }
 
   function showTime() {
@@ -316,16 +510,94 @@
 
   function showPlaying() {
     const playing = !audio.paused;
-    $("play").classList.toggle("is-playing", playing);
+    for (const id of ["play", "bar-play"]) {
+      $(id).classList.toggle("is-playing", playing);
+    }
     $("play-text").textContent = playing ? "Pause" : "Play";
+    $("bar-text").textContent = playing ? "Pause" : "Play";
+    const started = (pendingSeek !== null ? pendingSeek : audio.currentTime) > 0;
+    document.querySelector(".now-label").textContent = playing ? "Now playing:" : started ? "Paused:" : "Ready to play:";
     $("anywhere-state").textContent = playing
       ? "Playing. Press anywhere to pause."
       : "Paused. Press anywhere to play.";
+    showMediaState();
   }
 
   function showTuning() {
     $("speed-label").textContent = speedText();
     $("volume-label").textContent = volumeText();
+    $("interval-label").textContent = intervalText();
+  }
+
+  function showProblem(message) {
+    const box = $("problem");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function hideProblem() {
+    $("problem").hidden = true;
+  }
+
+  // ---- headset, lock screen and car buttons (Media Session) ---------------------------------------
+
+  const session = "mediaSession" in navigator ? navigator.mediaSession : null;
+
+  function showMediaMetadata() {
+    if (!session || typeof window.MediaMetadata !== "function") {
+      return;
+    }
+    const artwork = guide.cover
+      ? [{ src: new URL(guide.cover, location.href).href, sizes: "1400x1400", type: "image/png" }]
+      : [];
+    session.metadata = new window.MediaMetadata({
+      title: chapters[current].name,
+      artist: guide.title,
+      album: guide.title,
+      artwork: artwork,
+    });
+  }
+
+  function showMediaState() {
+    if (!session) {
+      return;
+    }
+    session.playbackState = audio.paused ? "paused" : "playing";
+    const duration = audio.duration;
+    if (typeof session.setPositionState === "function" && Number.isFinite(duration) && duration > 0) {
+      try {
+        session.setPositionState({
+          duration: duration,
+          playbackRate: audio.playbackRate || 1,
+          position: Math.min(Math.max(0, audio.currentTime), duration),
+        });
+      } catch (error) {
+        // a browser that disagrees about the numbers: the lock screen just shows less
+      }
+    }
+  }
+
+  function setUpMediaSession() {
+    if (!session) {
+      return;
+    }
+    const handlers = ACTIONS.filter((a) => a.media).map((a) => [a.media, (details) => a.run(details)]);
+    handlers.push(["seekto", (details) => {
+      if (details && Number.isFinite(details.seekTime)) {
+        if (details.fastSeek && typeof audio.fastSeek === "function") {
+          audio.fastSeek(details.seekTime);
+        } else {
+          seekTo(details.seekTime);
+        }
+      }
+    }]);
+    for (const [name, handler] of handlers) {
+      try {
+        session.setActionHandler(name, handler);
+      } catch (error) {
+        // this browser does not know the action
+      }
+    }
   }
 
   // ---- the listening position ---------------------------------------------------------------------
@@ -356,7 +628,7 @@
 
   function offerResume(position) {
     $("resume-text").textContent =
-      "You stopped at " + clock(position.time) + " in " + chapters[position.index].name + ".";
+      "You stopped at " + clock(position.time) + " in " + sentence(chapters[position.index].name);
     $("resume").hidden = false;
   }
 
@@ -482,6 +754,7 @@
       pendingSeek = null;
       audio.currentTime = Math.min(time, audio.duration);
     }
+    showMediaState();
   });
   audio.addEventListener("timeupdate", () => {
     showTime();
@@ -492,12 +765,15 @@
     showTime();
     showCue();
     savePosition(true);
+    showMediaState();
   });
+  audio.addEventListener("ratechange", showMediaState);
   audio.addEventListener("play", showPlaying);
   audio.addEventListener("playing", () => {
     hideResume();
     showPlaying();
   });
+  audio.addEventListener("durationchange", showMediaState);
   audio.addEventListener("pause", () => {
     showPlaying();
     savePosition(true);
@@ -506,39 +782,46 @@
     if (current + 1 < chapters.length) {
       loadChapter(current + 1, { time: 0, play: true, announce: true });
     } else {
+      wantPlaying = false;
       showPlaying();
       writeStore(POSITION_KEY, null);
       announce("That is the end of the guide.");
     }
   });
   audio.addEventListener("error", () => {
-    if (audio.getAttribute("src")) {
-      announce("The audio of " + chapters[current].name + " could not be loaded.");
+    if (!audio.getAttribute("src")) {
+      return;
+    }
+    // A missing or broken chapter: say so where it can be seen and heard, then move on.
+    const broken = chapters[current];
+    const next = current + 1 < chapters.length ? current + 1 : -1;
+    let message = "The audio of " + broken.name + " could not be loaded.";
+    message = sentence(message) + (next >= 0 ? " Moving on to " + sentence(chapters[next].name) : "");
+    showProblem(message);
+    if (next >= 0) {
+      loadChapter(next, { time: 0, play: wantPlaying });
+    } else {
+      wantPlaying = false;
+      showPlaying();
     }
   });
   window.addEventListener("pagehide", () => savePosition(true));
 
   // ---- buttons ------------------------------------------------------------------------------------
 
-  const buttonActions = {
-    play: () => togglePlay(),
-    back: () => skip(-15),
-    forward: () => skip(30),
-    previous: () => stepChapter(-1),
-    next: () => stepChapter(1),
-    slower: () => changeSpeed(-1),
-    faster: () => changeSpeed(1),
-    quieter: () => changeVolume(-1),
-    louder: () => changeVolume(1),
-  };
-  for (const [id, run] of Object.entries(buttonActions)) {
-    $(id).addEventListener("click", run);
+  for (const action of ACTIONS) {
+    for (const id of action.buttons || []) {
+      const button = $(id);
+      if (button) {
+        button.addEventListener("click", () => action.run());
+      }
+    }
   }
 
   $("chapter-list").addEventListener("click", (event) => {
     const button = event.target.closest("button.chapter");
     if (button) {
-      goToChapter(Number(button.dataset.index), true);
+      chooseChapter(Number(button.dataset.index));
     }
   });
 
@@ -551,6 +834,23 @@
     loadChapter(0, { time: 0 });
     $("play").focus();
   });
+
+  /** The big play button's own bar at the bottom of the screen, while the button is out of sight. */
+  let playInView = true;
+  function showBar() {
+    const inGroup = settings.scanning && scan.group !== null;
+    const show = !settings.anywhere && (!playInView || inGroup);
+    $("playbar").hidden = !show;
+    $("scan-exit").hidden = !inGroup;
+    document.body.classList.toggle("has-bar", show);
+    document.documentElement.classList.toggle("has-bar", show);
+  }
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver((entries) => {
+      playInView = entries[entries.length - 1].isIntersecting;
+      showBar();
+    }).observe($("play"));
+  }
 
   // ---- settings -----------------------------------------------------------------------------------
 
@@ -565,7 +865,7 @@
   function renderKeys() {
     const list = $("key-list");
     list.textContent = "";
-    for (const action of ACTIONS) {
+    for (const action of KEYED) {
       const item = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
@@ -608,7 +908,7 @@
     renderKeys();
     focusKeyButton(id);
     if (waitingFor) {
-      const action = ACTIONS.find((a) => a.id === id);
+      const action = KEYED.find((a) => a.id === id);
       announce("Press the new key for " + action.name + ", or Escape to keep " + keyName(settings.keys[id]) + ".");
     }
   });
@@ -616,9 +916,9 @@
   /** Give ``key`` to the action we are waiting for; an action that had it takes the old key. */
   function assignKey(key) {
     const id = waitingFor;
-    const action = ACTIONS.find((a) => a.id === id);
+    const action = KEYED.find((a) => a.id === id);
     const old = settings.keys[id];
-    const holder = ACTIONS.find((a) => a.id !== id && settings.keys[a.id] === key);
+    const holder = KEYED.find((a) => a.id !== id && settings.keys[a.id] === key);
     settings.keys[id] = key;
     let message = action.name + " is now the " + keyName(key) + " key.";
     if (holder) {
@@ -647,36 +947,37 @@
     announce(settings.shortcuts ? "Shortcut keys on." : "Shortcut keys off.");
   });
 
+  $("mode-anywhere").addEventListener("click", () => setAnywhere(true));
   $("set-anywhere").addEventListener("click", () => setAnywhere(true));
   $("anywhere-exit").addEventListener("click", () => setAnywhere(false));
+  $("mode-scanning").addEventListener("click", () => setScanning(!settings.scanning));
+  $("scan-exit").addEventListener("click", () => leaveGroup());
 
-  $("set-scanning").addEventListener("click", () => setScanning(!settings.scanning));
-  $("scan-stop").addEventListener("click", () => setScanning(false));
-
-  $("set-interval").addEventListener("change", (event) => {
-    const value = Number(event.target.value);
-    if (INTERVALS.includes(value)) {
-      settings.interval = value;
-      saveSettings();
-      if (settings.scanning) {
-        scheduleScan();
+  /** Leaving a mode by hand also drops the address that turns it on, so a reload keeps it off. */
+  function forgetModeAddress() {
+    if (/^#(scan(=[\d.]+)?|anywhere)$/i.test(location.hash)) {
+      try {
+        history.replaceState(null, "", location.pathname + location.search);
+      } catch (error) {
+        // some file:// pages refuse; the saved setting still says off
       }
     }
-  });
+  }
 
   // ---- press anywhere -----------------------------------------------------------------------------
 
   function setAnywhere(on) {
     settings.anywhere = on;
     saveSettings();
-    showSwitch("set-anywhere", on);
     $("page").hidden = on;
     $("anywhere").hidden = !on;
+    showBar();
     if (on) {
       stopScanTimer();
       $("anywhere-toggle").focus();
       announce("Press anywhere is on. Any key or click plays or pauses. Escape shows all controls.");
     } else {
+      forgetModeAddress();
       if (settings.scanning) {
         startScanning();
       } else {
@@ -686,74 +987,143 @@
     }
   }
 
-  // ---- switch scanning ----------------------------------------------------------------------------
+  // ---- switch scanning: groups, then the items inside a group --------------------------------------
 
-  let scanTimer = 0;
-  let scanned = null; // the highlighted control
+  /**
+   * The highlight steps through the top level: Play/Pause, the groups (Chapters, Player controls,
+   * Subscribe, Settings; a group with nothing to choose is left out) and the scanning switch (to stop). A press on a group goes inside it; its
+   * items then step in turn, ending with "Leave this group". After a choice the highlight goes back
+   * to Play/Pause and stays there a whole interval. Two rounds of a group without a press leave it.
+   */
+  const scan = { group: null, items: [], at: -1, rounds: 0, timer: 0 };
+  const GROUP_ROUNDS = 2;
+  /** The groups in scanning order: chapters first, as choosing one is what most listeners do. */
+  const SCAN_GROUPS = ["chapters", "more-controls", "subscribe", "settings"];
 
-  function scanTargets() {
-    return Array.from(document.querySelectorAll("[data-scan]")).filter(
-      (el) => !el.closest("[hidden]") && el.getClientRects().length > 0,
-    );
+  function visible(el) {
+    return Boolean(el) && !el.closest("[hidden]") && el.getClientRects().length > 0;
+  }
+
+  function topItems() {
+    const top = [$("resume-play"), $("resume-restart"), $("play")];
+    for (const id of SCAN_GROUPS) {
+      const group = $(id);
+      if (group && (id === "settings" || Array.from(group.querySelectorAll("[data-scan]")).some(visible))) {
+        top.push(group);
+      }
+    }
+    top.push($("mode-scanning"));
+    return top.filter(visible);
+  }
+
+  function groupItems(group) {
+    return Array.from(group.querySelectorAll("[data-scan]")).filter(visible).concat([$("scan-exit")]);
   }
 
   function highlight(el) {
-    if (scanned) {
-      scanned.classList.remove("scan-current");
-    }
-    scanned = el;
-    if (el) {
-      el.classList.add("scan-current");
-      el.focus({ preventScroll: true });
-      el.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
-    }
-  }
-
-  function scanStep() {
-    const targets = scanTargets();
-    if (!targets.length) {
-      highlight(null);
+    document.querySelectorAll(".scan-current").forEach((e) => e.classList.remove("scan-current"));
+    if (!el) {
       return;
     }
-    const at = targets.indexOf(scanned);
-    highlight(targets[(at + 1) % targets.length]);
+    el.classList.add("scan-current");
+    if (el.hasAttribute("data-scan-group") && !el.hasAttribute("tabindex")) {
+      el.tabIndex = -1; // a group takes focus while highlighted, so a screen reader says its name
+    }
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
   }
 
   function stopScanTimer() {
-    window.clearTimeout(scanTimer);
-    scanTimer = 0;
+    window.clearTimeout(scan.timer);
+    scan.timer = 0;
   }
 
   function scheduleScan() {
     stopScanTimer();
-    scanTimer = window.setTimeout(() => {
+    scan.timer = window.setTimeout(() => {
       scanStep();
       scheduleScan();
     }, settings.interval * 1000);
   }
 
+  /** Show ``items`` with the highlight on ``at``, and give it a whole interval before moving on. */
+  function scanShow(items, at) {
+    scan.items = items;
+    scan.at = items.length ? Math.max(0, at) : -1;
+    showBar();
+    highlight(items[scan.at] || null);
+    scheduleScan();
+  }
+
+  function scanStep() {
+    const was = scan.items[scan.at];
+    const items = scan.group ? groupItems(scan.group) : topItems();
+    if (!items.length) {
+      highlight(null);
+      return;
+    }
+    let at = items.indexOf(was) + 1;
+    if (at >= items.length) {
+      at = 0;
+      if (scan.group && ++scan.rounds >= GROUP_ROUNDS) {
+        leaveGroup();
+        return;
+      }
+    }
+    scan.items = items;
+    scan.at = at;
+    highlight(items[at]);
+  }
+
+  function enterGroup(group) {
+    if (group.id === "settings") {
+      $("settings-details").open = true;
+    }
+    scan.group = group;
+    scan.rounds = 0;
+    showBar(); // "Leave this group" appears before the items are counted
+    announce(sentence(group.dataset.scanGroup));
+    scanShow(groupItems(group), 0);
+  }
+
+  function leaveGroup() {
+    const group = scan.group;
+    scan.group = null;
+    showBar();
+    if (!settings.scanning || settings.anywhere) {
+      return;
+    }
+    const items = topItems();
+    scanShow(items, items.indexOf(group));
+  }
+
+  function backToPlay() {
+    scan.group = null;
+    const items = topItems();
+    scanShow(items, items.indexOf($("play")));
+  }
+
   function startScanning() {
     document.body.classList.add("scanning");
-    $("scan-stop").hidden = false;
-    const targets = scanTargets();
-    highlight(targets[0] || null);
-    scheduleScan();
+    backToPlay();
   }
 
   function setScanning(on) {
     settings.scanning = on;
     saveSettings();
-    showSwitch("set-scanning", on);
+    showSwitch("mode-scanning", on);
     if (on) {
-      announce("Switch scanning is on. Press any key or click to choose the highlighted button.");
+      announce("Switch scanning is on. Press any key or click to choose the highlighted item. Escape stops scanning.");
       if (!settings.anywhere) {
         startScanning();
       }
     } else {
+      forgetModeAddress();
       stopScanTimer();
+      scan.group = null;
       highlight(null);
       document.body.classList.remove("scanning");
-      $("scan-stop").hidden = true;
+      showBar();
       $("play").focus();
       announce("Switch scanning is off.");
     }
@@ -762,10 +1132,14 @@
   let activating = false;
   let ignoreClicksUntil = 0;
 
-  /** Choose the highlighted control, then stay on it for a whole interval before moving on. */
-  function scanActivate() {
-    const target = scanned;
+  /** Choose the highlighted item: go into a group, or press the control and go back to Play/Pause. */
+  function scanChoose() {
+    const target = scan.items[scan.at];
     if (!target) {
+      return;
+    }
+    if (target.hasAttribute("data-scan-group")) {
+      enterGroup(target);
       return;
     }
     activating = true;
@@ -774,13 +1148,189 @@
     } finally {
       activating = false;
     }
-    if (settings.scanning && !settings.anywhere) {
-      if (!scanned || scanned.closest("[hidden]") || !scanned.getClientRects().length) {
-        scanStep();
-      }
-      scheduleScan();
-    }
+    afterChoice(target);
   }
+
+  /** After a control was pressed while scanning (by the switch or a carer's pointer). */
+  function afterChoice(target) {
+    if (!settings.scanning || settings.anywhere || target === $("scan-exit") || target === $("mode-scanning")) {
+      return; // the choice itself moved the highlight, or ended scanning
+    }
+    if (target.hasAttribute("data-scan-stay") && scan.group) {
+      scanShow(groupItems(scan.group), groupItems(scan.group).indexOf(target));
+      return;
+    }
+    backToPlay();
+  }
+
+  // ---- the modes: each decides what a key or a click means while it is on -------------------------
+
+  const CONTROL = "button, a[href], summary, select, input, textarea, label";
+
+  /** Waiting for the new key of an action (Settings, Keys). */
+  const waitingMode = {
+    active: () => waitingFor !== null,
+    key(event) {
+      const key = event.key;
+      if (key === "Tab") {
+        waitingFor = null; // leaving the key list is never a trap
+        renderKeys();
+        return;
+      }
+      if (MODIFIERS.has(key)) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      const id = waitingFor;
+      if (key === "Escape") {
+        waitingFor = null;
+        renderKeys();
+        focusKeyButton(id);
+        announce("Kept " + keyName(settings.keys[id]) + ".");
+      } else if (RESERVED.has(key)) {
+        announce(keyName(key) + " cannot be changed. Choose another key, or Escape.");
+      } else {
+        assignKey(normaliseKey(key));
+      }
+    },
+    click() {},
+  };
+
+  /** The whole screen is one play and pause button. */
+  const anywhereMode = {
+    active: () => settings.anywhere,
+    key(event, target) {
+      const key = event.key;
+      if (key === "Tab" || MODIFIERS.has(key)) {
+        return;
+      }
+      if (target.closest("#anywhere-exit") && (key === "Enter" || key === " ")) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      if (key === "Escape") {
+        setAnywhere(false);
+      } else if (!event.repeat) {
+        ignoreClicksUntil = performance.now() + 500;
+        togglePlay();
+      }
+    },
+    click(event, target) {
+      if (target.closest("#anywhere-exit")) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      if (performance.now() >= ignoreClicksUntil) {
+        togglePlay();
+      }
+    },
+  };
+
+  /** One switch: any key chooses the highlighted item, Escape stops scanning. */
+  const scanningMode = {
+    active: () => settings.scanning,
+    key(event) {
+      if (MODIFIERS.has(event.key)) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      if (event.key === "Escape") {
+        setScanning(false);
+      } else if (!event.repeat) {
+        ignoreClicksUntil = performance.now() + 500;
+        scanChoose();
+      }
+    },
+    click(event, target) {
+      if (activating) {
+        return; // our own click on the highlighted control
+      }
+      const control = target.closest(CONTROL);
+      if (control) {
+        // A carer's pointer: do what it points at, then carry on scanning from Play/Pause.
+        window.setTimeout(() => afterChoice(control), 0);
+        return;
+      }
+      // A click on no control is a switch press (some switches send clicks).
+      event.preventDefault();
+      event.stopPropagation();
+      if (performance.now() >= ignoreClicksUntil) {
+        scanChoose();
+      }
+    },
+  };
+
+  /** Shortcut keys, and the usual keyboard. */
+  const normalMode = {
+    active: () => true,
+    key(event, target) {
+      const key = event.key;
+      if (event.ctrlKey || event.altKey || event.metaKey) {
+        return;
+      }
+      if (target.closest("#cues") && ["ArrowUp", "ArrowDown", "Home", "End"].includes(key)) {
+        const cue = target.closest("button.cue");
+        if (cue) {
+          event.preventDefault();
+          moveCueFocus(cue, key);
+          return;
+        }
+      }
+      if (target.closest("select, input, textarea, [contenteditable]")) {
+        return;
+      }
+      const pressed = normaliseKey(key);
+      const playKey = settings.shortcuts && pressed === settings.keys.playPause;
+      if ((key === "Enter" || key === " ") && target.closest("button, a, summary")) {
+        // Enter and Space press the focused control, as everywhere, except that the play and pause
+        // key still plays and pauses on a chapter or a sentence (Enter chooses those).
+        if (!(playKey && target.closest("button.chapter, button.cue"))) {
+          return;
+        }
+      }
+      if (!settings.shortcuts) {
+        return;
+      }
+      const action = KEYED.find((a) => settings.keys[a.id] === pressed);
+      if (action) {
+        event.preventDefault();
+        if (!event.repeat) {
+          action.run(); // held keys do not repeat: a tired hand resting on a key changes nothing
+        }
+        return;
+      }
+      if (/^[0-9]$/.test(pressed)) {
+        const index = chapterByNumber(Number(pressed));
+        event.preventDefault();
+        if (event.repeat) {
+          return;
+        }
+        if (index >= 0) {
+          goToChapter(index, true);
+        } else {
+          announce("There is no chapter " + pressed + ".");
+        }
+      }
+    },
+    click() {},
+  };
+
+  const MODES = [waitingMode, anywhereMode, scanningMode, normalMode];
+
+  function currentMode() {
+    return MODES.find((mode) => mode.active());
+  }
+
+  function eventTarget(event) {
+    return event.target instanceof Element ? event.target : document.body;
+  }
+
+  document.addEventListener("keydown", (event) => currentMode().key(event, eventTarget(event)), true);
+  document.addEventListener("click", (event) => currentMode().click(event, eventTarget(event)), true);
 
   // ---- voice control ------------------------------------------------------------------------------
 
@@ -793,27 +1343,15 @@
     seven: 7, eight: 8, ate: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, thirteen: 13,
     fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
   };
-
-  const VOICE_COMMANDS = [
-    [/\b(next|skip chapter)\b/, () => stepChapter(1)],
-    [/\b(previous|last chapter)\b/, () => stepChapter(-1)],
-    [/\b(back|rewind)\b/, () => skip(-15)],
-    [/\b(forward|skip)\b/, () => skip(30)],
-    [/\b(slower|slow down)\b/, () => changeSpeed(-1)],
-    [/\b(faster|speed up)\b/, () => changeSpeed(1)],
-    [/\b(louder|volume up)\b/, () => changeVolume(1)],
-    [/\b(quieter|softer|volume down)\b/, () => changeVolume(-1)],
-    [/\b(pause|stop|wait)\b/, () => pause()],
-    [/\b(play|resume|continue|start|go)\b/, () => play()],
-  ];
+  const SPOKEN = ACTIONS.filter((a) => a.voice);
 
   function obey(phrase) {
     const said = phrase.toLowerCase().trim();
     const chapter = said.match(/\bchapter\s+(\w+)/);
-    if (chapter) {
-      const word = chapter[1];
-      const number = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
-      const index = number === undefined ? -1 : chapterByNumber(number);
+    const word = chapter ? chapter[1] : "";
+    const number = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word];
+    if (number !== undefined) {
+      const index = chapterByNumber(number);
       if (index >= 0) {
         goToChapter(index, true);
         return true;
@@ -821,17 +1359,21 @@
       announce("There is no chapter " + word + ".");
       return false;
     }
-    for (const [pattern, run] of VOICE_COMMANDS) {
-      if (pattern.test(said)) {
-        run();
-        return true;
-      }
+    const action = SPOKEN.find((a) => a.voice.test(said));
+    if (action) {
+      action.run();
+      return true;
     }
     return false;
   }
 
-  function setVoice(on) {
+  /** Voice control on or off; ``remember`` saves the choice (errors and reloads do not change it). */
+  function setVoice(on, remember) {
     listening = on;
+    if (remember) {
+      settings.voice = on;
+      saveSettings();
+    }
     showSwitch("voice-toggle", on);
     if (on) {
       if (!recognizer) {
@@ -857,7 +1399,7 @@
             "audio-capture": "No microphone was found.",
             network: "Voice control needs an internet connection in this browser.",
           };
-          setVoice(false);
+          setVoice(false, false);
           $("voice-status").textContent = reasons[event.error] || "Voice control stopped working.";
           announce($("voice-status").textContent);
         };
@@ -866,14 +1408,15 @@
             try {
               recognizer.start(); // recognition stops after a silence; keep listening
             } catch (error) {
-              setVoice(false);
+              setVoice(false, false);
             }
           }
         };
       }
       try {
-        recognizer.start();
-        $("voice-status").textContent = "Listening. Say “play”, “pause”, “next”, “back”, “chapter three”, “slower” or “faster”.";
+        recognizer.start(); // the browser asks for the microphone again if it must
+        $("voice-status").textContent =
+          "Listening. Say “play”, “pause”, “next”, “back”, “chapter three”, “last chapter”, “slower” or “faster”.";
         announce("Voice control on.");
       } catch (error) {
         listening = false;
@@ -887,151 +1430,46 @@
 
   if (Recognition) {
     $("voice").hidden = false;
-    $("voice-toggle").addEventListener("click", () => setVoice(!listening));
+    $("voice-toggle").addEventListener("click", () => setVoice(!listening, true));
   }
 
-  // ---- keys and clicks: the modes decide first ----------------------------------------------------
+  // ---- addresses that switch a mode on: index.html#scan, #scan=3, #anywhere -----------------------
 
-  function onKeyDown(event) {
-    const key = event.key;
-    const target = event.target instanceof Element ? event.target : document.body;
-
-    if (waitingFor) {
-      if (key === "Tab") {
-        waitingFor = null; // leaving the key list is never a trap
-        renderKeys();
-        return;
+  function applyAddress() {
+    const wanted = location.hash.replace(/^#/, "").toLowerCase();
+    const scanning = wanted.match(/^scan(?:=(\d+(?:\.\d+)?))?$/);
+    if (scanning) {
+      const seconds = scanning[1] === undefined ? null : Number(scanning[1]);
+      if (seconds !== null && INTERVALS.includes(seconds)) {
+        settings.interval = seconds;
+        showTuning();
       }
-      if (MODIFIERS.has(key)) {
-        return;
+      if (settings.anywhere) {
+        settings.anywhere = false;
+        $("page").hidden = false;
+        $("anywhere").hidden = true;
       }
-      event.preventDefault();
-      event.stopPropagation();
-      const id = waitingFor;
-      if (key === "Escape") {
-        waitingFor = null;
-        renderKeys();
-        focusKeyButton(id);
-        announce("Kept " + keyName(settings.keys[id]) + ".");
-      } else if (RESERVED.has(key)) {
-        announce(keyName(key) + " cannot be changed. Choose another key, or Escape.");
+      if (settings.scanning) {
+        saveSettings();
+        startScanning();
       } else {
-        assignKey(normaliseKey(key));
+        setScanning(true);
       }
-      return;
-    }
-
-    if (settings.anywhere) {
-      if (key === "Tab" || MODIFIERS.has(key)) {
-        return;
-      }
-      if (target.closest("#anywhere-exit") && (key === "Enter" || key === " ")) {
-        return;
-      }
-      event.preventDefault();
-      event.stopPropagation();
-      if (key === "Escape") {
-        setAnywhere(false);
-      } else if (!event.repeat) {
-        ignoreClicksUntil = performance.now() + 500;
-        togglePlay();
-      }
-      return;
-    }
-
-    if (settings.scanning) {
-      if (MODIFIERS.has(key)) {
-        return;
-      }
-      event.preventDefault();
-      event.stopPropagation();
-      if (!event.repeat) {
-        ignoreClicksUntil = performance.now() + 500;
-        scanActivate();
-      }
-      return;
-    }
-
-    if (event.ctrlKey || event.altKey || event.metaKey) {
-      return;
-    }
-    if (target.closest("#cues") && ["ArrowUp", "ArrowDown", "Home", "End"].includes(key)) {
-      const cue = target.closest("button.cue");
-      if (cue) {
-        event.preventDefault();
-        moveCueFocus(cue, key);
-        return;
-      }
-    }
-    if (target.closest("select, input, textarea, [contenteditable]")) {
-      return;
-    }
-    if ((key === "Enter" || key === " ") && target.closest("button, a, summary")) {
-      return; // Enter and Space press the focused control, as everywhere
-    }
-    if (!settings.shortcuts) {
-      return;
-    }
-    const pressed = normaliseKey(key);
-    const action = ACTIONS.find((a) => settings.keys[a.id] === pressed);
-    if (action) {
-      event.preventDefault();
-      if (!event.repeat) {
-        action.run(); // held keys do not repeat: a tired hand resting on a key changes nothing
-      }
-      return;
-    }
-    if (/^[0-9]$/.test(pressed)) {
-      const index = chapterByNumber(Number(pressed));
-      event.preventDefault();
-      if (event.repeat) {
-        return;
-      }
-      if (index >= 0) {
-        goToChapter(index, true);
-      } else {
-        announce("There is no chapter " + pressed + ".");
-      }
+    } else if (wanted === "anywhere" && !settings.anywhere) {
+      setAnywhere(true);
     }
   }
-
-  function onClick(event) {
-    if (activating) {
-      return; // our own click on the highlighted control
-    }
-    if (settings.anywhere) {
-      if (event.target instanceof Element && event.target.closest("#anywhere-exit")) {
-        return;
-      }
-      event.preventDefault();
-      event.stopPropagation();
-      if (performance.now() >= ignoreClicksUntil) {
-        togglePlay();
-      }
-      return;
-    }
-    if (settings.scanning) {
-      event.preventDefault();
-      event.stopPropagation();
-      if (performance.now() >= ignoreClicksUntil) {
-        scanActivate();
-      }
-    }
-  }
-
-  document.addEventListener("keydown", onKeyDown, true);
-  document.addEventListener("click", onClick, true);
 
   // ---- start --------------------------------------------------------------------------------------
 
   document.documentElement.classList.add("has-script");
+  $("modes").hidden = false;
   audio.volume = settings.volume;
   showTuning();
   showSwitch("set-shortcuts", settings.shortcuts);
-  showSwitch("set-anywhere", settings.anywhere);
-  showSwitch("set-scanning", settings.scanning);
-  $("set-interval").value = String(settings.interval);
+  showSwitch("mode-scanning", settings.scanning);
   renderKeys();
+  setUpMediaSession();
 
   const resume = savedPosition();
   if (resume && (resume.index > 0 || resume.time >= 1)) {
@@ -1046,5 +1484,12 @@
     setAnywhere(true);
   } else if (settings.scanning) {
     startScanning();
+  }
+  if (/^#(scan(=[\d.]+)?|anywhere)$/i.test(location.hash)) {
+    applyAddress();
+  }
+  window.addEventListener("hashchange", applyAddress);
+  if (Recognition && settings.voice) {
+    setVoice(true, false);
   }
 })();

@@ -1,0 +1,405 @@
+"""Digits and symbols into words of a guide's language, for guides not in English.
+
+``normalise_text(text, lang)`` turns phone numbers into digit groups, dates, times, money,
+percentages, simple units (mg, ml, kg...) and the remaining numbers into words of ``lang``, and
+expands the catalogue's spoken abbreviations ("p. ej." -> "por ejemplo"). English guides keep the
+English rules in ``audioguide.speech.normalise`` (this returns English text unchanged).
+
+Number formats: a comma is the decimal mark in Spanish, French, German and Polish ("2,5 mg"), and
+a full stop followed by exactly three digits is a thousands separator there ("1.500 mg"); a space
+between a group of one to three digits and groups of exactly three is a thousands separator too
+("1 000"), unless the whole reads as a phone number (see :func:`_is_phone`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from .catalogue import messages
+from .numbers import spell_digits, spell_number, spell_ordinal, spell_time, spell_year
+from .plural import plural_category
+from .tags import base_language
+
+_COMMA_DECIMAL = frozenset({"es", "fr", "de", "pl", "it", "pt", "nl", "ro", "tr", "cs", "sk", "ru", "uk", "ca"})
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬٪", "0123456789" * 2 + ".,%")
+"""Arabic-Indic and Persian digits, and the Arabic decimal, thousands and percent signs, as ASCII."""
+_PHONE_CUES = {
+    "es": "llame llamar llama teléfono tel tlf móvil whatsapp marque",
+    "fr": "appelez appeler téléphone tél tel composez",
+    "de": "anrufen rufen telefon tel telefonnummer wählen",
+    "pl": "zadzwoń dzwoń telefon tel telefonu",
+    "cy": "ffoniwch ffonio ffôn",
+    "ar": "اتصل اتصلوا هاتف الهاتف بالرقم",
+}
+"""Words after which a run of digits is a phone number, said digit by digit ("Llame al 112")."""
+_UNIT_WORDS = {
+    "mg": "mg",
+    "mcg": "mcg",
+    "µg": "mcg",
+    "μg": "mcg",
+    "g": "g",
+    "kg": "kg",
+    "ml": "ml",
+    "mL": "ml",
+    "l": "l",
+    "L": "l",
+    "mm": "mm",
+    "cm": "cm",
+    "km": "km",
+    "°C": "celsius",
+    "ºC": "celsius",
+    "h": "h",
+}
+_PER = {
+    "d": "per_day",
+    "día": "per_day",
+    "dia": "per_day",
+    "day": "per_day",
+    "jour": "per_day",
+    "j": "per_day",
+    "tag": "per_day",
+    "dzień": "per_day",
+    "dobę": "per_day",
+    "doba": "per_day",
+    "dydd": "per_day",
+    "يوم": "per_day",
+    "kg": "per_kg",
+    "h": "per_hour",
+}
+"""What may follow a unit's slash, lower case, and the catalogue key that says it."""
+_UNIT_GENDER = {
+    "cy": {"celsius": "f", "h": "f"},
+    "es": {"h": "f"},
+    "fr": {"h": "f"},
+    "de": {"h": "f"},
+    "pl": {"h": "f"},
+}
+"""Units whose noun is feminine; the rest take the masculine form of the number ("un miligramo")."""
+_CURRENCY_SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "$": "USD",
+    "zł": "PLN",
+    "EUR": "EUR",
+    "GBP": "GBP",
+    "USD": "USD",
+    "PLN": "PLN",
+}
+_NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"
+
+
+def _parse(text: str, base: str) -> Decimal:
+    """A written number as a value, by the conventions of ``base``."""
+    cleaned = text.replace("\u00a0", " ").replace("\u202f", " ")
+    groups = cleaned.split(" ")
+    cleaned = "".join(groups)
+    if base in _COMMA_DECIMAL:
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", cleaned):
+            cleaned = cleaned.replace(".", "")
+        cleaned = cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned.replace(",", "")
+    else:
+        cleaned = cleaned.replace(",", "")
+    return Decimal(cleaned)
+
+
+def _spell_value(value: Decimal, base: str, gender: str | None = None) -> str:
+    text = format(value, "f")
+    if "." not in text:
+        return spell_number(int(value), base, gender)
+    whole, _, fraction = text.partition(".")
+    point = messages(base).say("numbers.point")
+    if len(fraction) <= 2 and not fraction.startswith("0"):
+        tail = spell_number(int(fraction), base)
+    else:
+        tail = spell_digits(fraction, base)
+    sign = messages(base).say("numbers.minus") + " " if whole.startswith("-") else ""
+    return f"{sign}{spell_number(abs(int(whole)), base)} {point} {tail}"
+
+
+def _say_amount(text: str, base: str, gender: str | None = None) -> tuple[str, Any]:
+    value = _parse(text, base)
+    integral = value == value.to_integral_value() and "." not in format(value, "f")
+    count: Any = int(value) if integral else format(value, "f")
+    return _spell_value(value, base, gender), count
+
+
+def _is_phone(groups: list[str], has_plus: bool, cued: bool) -> bool:
+    digits = sum(len(g) for g in groups)
+    if has_plus:
+        return digits >= 6
+    if len(groups) == 1:
+        return digits >= 9 or (cued and digits >= 3 and not re.fullmatch(r"(?:1[1-9]|20)\d\d", groups[0]))
+    if groups[0].startswith("0"):
+        return digits >= 6
+    if any(len(g) != 3 for g in groups[1:]) or len(groups[0]) > 3:
+        return digits >= 6
+    return digits >= 9 or (cued and digits >= 6)
+
+
+_PHONE = re.compile(r"(?<![\w.,])(\+\s?)?\d{1,5}(?:[ \-.]\d{2,8}){0,5}(?![\w]|[.,]\d)")
+
+
+def _phones(text: str, base: str) -> str:
+    cues = set(_PHONE_CUES.get(base, "").split())
+
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        before = text[max(0, match.start() - 40) : match.start()].split()[-3:]
+        cued = any(word.strip(":,.()").lower() in cues for word in before)
+        joiner = "، " if base == "ar" else ", "
+        groups = [g for g in re.split(r"[ \-.]", raw.lstrip("+ ").strip()) if g]
+        if not _is_phone(groups, bool(match.group(1)), cued):
+            return raw
+        plus = messages(base).say("numbers.plus") + " " if match.group(1) else ""
+        return " " + plus + joiner.join(spell_digits(g, base) for g in groups) + " "
+
+    return _PHONE.sub(replace, text)
+
+
+def _months(base: str) -> list[str]:
+    return messages(base).words("numbers.months")
+
+
+_CY_SOFT = {"M": "F", "G": "", "T": "D", "C": "G", "P": "B", "B": "F", "D": "Dd", "Rh": "R", "Ll": "L"}
+
+
+def _cy_soft(word: str) -> str:
+    for radical in ("Rh", "Ll", "M", "G", "T", "C", "P", "B", "D"):
+        if word.startswith(radical):
+            rest = word[len(radical) :]
+            mutated = _CY_SOFT[radical]
+            return (mutated + rest) if mutated else rest[:1].upper() + rest[1:]
+    return word
+
+
+def _say_date(day: int, month: int, year: int | None, base: str, before: str) -> str | None:
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    name = _months(base)[month - 1]
+    said_year = f" {spell_year(year, base)}" if year is not None else ""
+    if base == "es":
+        return f"{spell_number(day, 'es')} de {name}" + (f" de{said_year}" if year is not None else "")
+    if base == "fr":
+        return f"{'premier' if day == 1 else spell_number(day, 'fr')} {name}{said_year}"
+    if base == "de":
+        dative = re.search(r"\b(am|vom|zum|im|ab dem|seit dem|bis zum)\s*$", before, re.IGNORECASE) is not None
+        return f"{spell_ordinal(day, 'de')}{'n' if dative else 'r'} {name}{said_year}"
+    if base == "pl":
+        from .numbers import _n2w, _pl_ordinal_form
+
+        return f"{_pl_ordinal_form(_n2w(day, 'pl', to='ordinal'), 'ego')} {name}{said_year}"
+    if base == "cy":
+        ordinal = spell_ordinal(day, "cy")
+        article = "yr" if ordinal[:1] in "aeiouwyâ" or ordinal.startswith("un") else "y"
+        return f"{article} {ordinal} o {_cy_soft(name)}{said_year}"
+    if base == "ar":
+        return f"{spell_number(day, 'ar')} {name}{said_year}"
+    return f"{spell_number(day, base)} {name}{said_year}"
+
+
+def _dates(text: str, base: str) -> str:
+    def numeric(match: re.Match[str]) -> str:
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        full = int(year) + (2000 if len(year) == 2 else 0)
+        spoken = _say_date(day, month, full, base, text[max(0, match.start() - 40) : match.start()])
+        return match.group(0) if spoken is None else f" {spoken} "
+
+    def iso(match: re.Match[str]) -> str:
+        spoken = _say_date(
+            int(match.group(3)),
+            int(match.group(2)),
+            int(match.group(1)),
+            base,
+            text[max(0, match.start() - 40) : match.start()],
+        )
+        return match.group(0) if spoken is None else f" {spoken} "
+
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", iso, text)
+    text = re.sub(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b(?![.,]?\d)", numeric, text)
+    months = _months(base)
+    if not months:
+        return text
+    alternation = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    written = re.compile(
+        rf"\b(\d{{1,2}})(?:\.|º|er|re)?\s+(?:de\s+)?({alternation})\b(?:,?\s+(?:de\s+)?(\d{{4}})\b)?", re.IGNORECASE
+    )
+
+    def named(match: re.Match[str]) -> str:
+        lowered = [m.lower() for m in months]
+        month = lowered.index(match.group(2).lower()) + 1
+        year = int(match.group(3)) if match.group(3) else None
+        spoken = _say_date(int(match.group(1)), month, year, base, text[max(0, match.start() - 40) : match.start()])
+        return match.group(0) if spoken is None else f" {spoken} "
+
+    return written.sub(named, text)
+
+
+_OBLIQUE_PL = re.compile(r"\b(o|od|do|po|przed|około|między|godz\.?)\s*$", re.IGNORECASE)
+
+
+def _times(text: str, base: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 24 or minute > 59:
+            return match.group(0)
+        before = text[max(0, match.start() - 40) : match.start()]
+        case = "oblique" if base == "pl" and _OBLIQUE_PL.search(before) else None
+        spoken = spell_time(hour, minute, base, case)
+        if base == "ar" and before.rstrip().endswith("الساعة"):
+            spoken = spoken.removeprefix("الساعة ").strip()
+        return f" {spoken} "
+
+    def replace_hour(match: re.Match[str]) -> str:
+        hour = int(match.group(2))
+        return match.group(0) if hour > 24 else f"{spell_time(hour, 0, base)} "
+
+    suffix = r"\s*(?:Uhr|h|godz\.?)?"
+    text = re.sub(rf"\b(\d{{1,2}}):(\d{{2}})\b(?!:\d){suffix}(?!\w)", replace, text)
+    text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})(?!\w)", replace, text)
+    if base == "fr":
+        # "9 h" alone is a time after a preposition of time ("à 9 h"); elsewhere it is hours ("toutes les 8 h").
+        text = re.sub(
+            r"\b(à|vers|dès|de|avant|après|entre|et|jusqu'à)\s(\d{1,2})\s?h(?!\w)",
+            lambda m: f"{m.group(1)} {replace_hour(m)}",
+            text,
+        )
+    if base == "de":
+        text = re.sub(r"\b(\d{1,2})(?:\.(\d{2}))?\s*Uhr\b", replace, text)
+    return text
+
+
+def _money(text: str, base: str) -> str:
+    from .numbers import spell_money
+
+    symbols = "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
+
+    def say(symbol: str, amount: str) -> str:
+        value = _parse(amount, base)
+        return f" {spell_money(value, _CURRENCY_SYMBOLS[symbol], base)} "
+
+    text = re.sub(rf"(?<![\w])({symbols})\s?({_NUMBER})(?![\w])", lambda m: say(m.group(1), m.group(2)), text)
+    return re.sub(rf"(?<![\w.,])({_NUMBER})\s?({symbols})(?![\w])", lambda m: say(m.group(2), m.group(1)), text)
+
+
+def _percent(text: str, base: str) -> str:
+    word = messages(base).say("numbers.percent")
+    to = messages(base).say("numbers.to")
+
+    def replace(match: re.Match[str]) -> str:
+        first = _say_amount(match.group(1), base)[0]
+        if match.group(2):
+            first += f" {to} {_say_amount(match.group(2), base)[0]}"
+        return f" {first} {word} "
+
+    return re.sub(rf"(?<![\w.,])({_NUMBER})(?:\s?%?\s?[-–]\s?({_NUMBER}))?\s?%", replace, text)
+
+
+def _units(text: str, base: str) -> str:
+    catalogue = messages(base)
+    to = catalogue.say("numbers.to")
+    units = "|".join(re.escape(u) for u in sorted(_UNIT_WORDS, key=len, reverse=True))
+
+    def replace(match: re.Match[str]) -> str:
+        key = _UNIT_WORDS[match.group(3)]
+        gender = _UNIT_GENDER.get(base, {}).get(key, "m")
+        spoken, count = _say_amount(match.group(2) or match.group(1), base, gender)
+        phrase = catalogue.say(f"units.{key}", count=count, n=spoken)
+        if match.group(2):
+            phrase = f"{_say_amount(match.group(1), base)[0]} {to} {phrase}"
+        if match.group(4):
+            phrase += " " + catalogue.say(f"units.{_PER[match.group(4).lower()]}")
+        return f" {phrase} "
+
+    per = "|".join(re.escape(p) for p in sorted(_PER, key=len, reverse=True))
+    pattern = (
+        rf"(?<![\w.,])({_NUMBER})(?:\s?[-–]\s?({_NUMBER}))?\s?({units})(?![\w°])"
+        rf"(?:\s?/\s?((?i:{per})))?(?!\w)"
+    )
+    return re.sub(pattern, replace, text)
+
+
+def _abbreviations(text: str, base: str) -> str:
+    table = messages(base).table("abbreviations.spoken")
+    for written in sorted(table, key=len, reverse=True):
+        pattern = (
+            r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + (r"(?!\w)" if written[-1].isalnum() else "")
+        )
+        text = re.sub(pattern, table[written], text)
+    return text
+
+
+def _ordinals(text: str, base: str) -> str:
+    """Written ordinals: Spanish "1.º", "2.ª", French "1er", "1re", "2e", "3ème"."""
+    if base == "es":
+
+        def spanish(match: re.Match[str]) -> str:
+            # Before a masculine noun "primero" and "tercero" lose their -o: "el 3.º control" -> "tercer".
+            before_noun = re.match(r"\s+[^\W\d_]", text[match.end() :]) is not None
+            gender = "f" if match.group(2) == "ª" else ("m" if before_noun else None)
+            return f" {spell_ordinal(int(match.group(1)), 'es', gender)} "
+
+        return re.sub(r"\b(\d{1,3})\.?\s?([ºª])", spanish, text)
+    if base == "fr":
+        return re.sub(
+            r"\b(\d{1,3})(er|re|ère|e|ème|è)(?!\w)",
+            lambda m: f" {spell_ordinal(int(m.group(1)), 'fr', 'f' if m.group(2) in ('re', 'ère') else None)} ",
+            text,
+        )
+    return text
+
+
+def _ranges_and_numbers(text: str, base: str) -> str:
+    to = messages(base).say("numbers.to")
+
+    def year_or_number(value: str) -> str:
+        if re.fullmatch(r"(?:1[1-9]|20)\d\d", value):
+            return spell_year(int(value), base)
+        return _say_amount(value, base)[0]
+
+    text = re.sub(
+        rf"(?<![\w.,])({_NUMBER})\s?[-–]\s?({_NUMBER})(?![\w]|[.,]\d)",
+        lambda m: f" {year_or_number(m.group(1))} {to} {year_or_number(m.group(2))} ",
+        text,
+    )
+    text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", messages(base).say("numbers.minus") + " ", text)
+    text = re.sub(rf"(?<![\w])({_NUMBER})(?![\w])", lambda m: f" {year_or_number(m.group(1))} ", text)
+    # Digits against letters ("B12", "COVID19", "3x"): the number on its own.
+    return re.sub(r"[0-9]+", lambda m: f" {spell_number(int(m.group(0)), base)} ", text)
+
+
+def normalise_text(text: str, language: str) -> str:
+    """``text`` with its numbers, dates, times, money, percentages, units and phone numbers in words of
+    ``language`` (any BCP 47 tag). English is returned unchanged: ``audioguide.speech.to_speech`` covers it.
+    """
+    base = base_language(language)
+    if base == "en" or not isinstance(text, str):
+        return text if isinstance(text, str) else ""
+    original = text
+    try:
+        text = text.translate(_ARABIC_DIGITS)
+        text = _abbreviations(text, base)
+        text = _dates(text, base)
+        text = _phones(text, base)
+        text = _times(text, base)
+        text = _money(text, base)
+        text = _percent(text, base)
+        text = _units(text, base)
+        text = _ordinals(text, base)
+        text = _ranges_and_numbers(text, base)
+    except (ValueError, ArithmeticError, KeyError, IndexError):
+        return _digits_only(original, base)
+    text = re.sub(r"\s+([,.;:!?)\]»])", r"\1", " ".join(text.split()))
+    text = re.sub(r"([(\[«¿¡])\s+", r"\1", text)
+    return text
+
+
+def _digits_only(text: str, base: str) -> str:
+    """The last resort: every run of digits read digit by digit (never raises)."""
+    return " ".join(re.sub(r"\d+", lambda m: f" {spell_digits(m.group(0), base)} ", text).split())
+
+
+def plural_of(language: str, count: Any) -> str:
+    """The plural category (re-exported for the wiring: catalogues pick forms by it)."""
+    return plural_category(language, count)

@@ -1,0 +1,255 @@
+"""BCP 47 language tags: check, normalise, and answer what a guide needs of one (base, direction, name).
+
+Only the well-formedness rules of RFC 5646 (section 2.1) are checked (less the unregistered long
+primary subtags, and the irregular grandfathered tags such as "i-klingon"), with the usual case
+conventions applied ("EN-gb" -> "en-GB", "zh-hans-cn" -> "zh-Hans-CN"); whether a subtag is
+registered is not, so a new region or variant is never refused. Underscores ("en_GB", as POSIX
+locales write them) are read as hyphens, and a few codes with a shorter or newer form are replaced
+by it ("cym" -> "cy", "iw" -> "he").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from ..errors import InputError
+
+Direction = Literal["ltr", "rtl"]
+
+_LANGUAGE = r"(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3})"
+"""A two- or three-letter language and up to three extended subtags. RFC 5646 also reserves four- to
+eight-letter primary subtags, but none is registered, and refusing them catches lang="english"."""
+_SCRIPT = r"(?:-(?P<script>[a-z]{4}))?"
+_REGION = r"(?:-(?P<region>[a-z]{2}|\d{3}))?"
+_VARIANTS = r"(?P<variants>(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*)"
+_EXTENSIONS = r"(?P<extensions>(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*)"
+_PRIVATE = r"(?P<private>-x(?:-[a-z\d]{1,8})+)?"
+_TAG = re.compile(rf"^{_LANGUAGE}{_SCRIPT}{_REGION}{_VARIANTS}{_EXTENSIONS}{_PRIVATE}$")
+MAX_TAG_LENGTH = 80
+"""Longer strings are refused before parsing (real tags are a few dozen characters at most)."""
+
+_PREFERRED = {
+    # ISO 639-2/3 codes of languages that have a two-letter code, and withdrawn codes.
+    "eng": "en",
+    "spa": "es",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "pol": "pl",
+    "cym": "cy",
+    "wel": "cy",
+    "ara": "ar",
+    "urd": "ur",
+    "heb": "he",
+    "fas": "fa",
+    "per": "fa",
+    "ben": "bn",
+    "zho": "zh",
+    "chi": "zh",
+    "por": "pt",
+    "ita": "it",
+    "iw": "he",
+    "in": "id",
+    "ji": "yi",
+    "jw": "jv",
+    "mo": "ro",
+}
+
+RTL_SCRIPTS = frozenset(
+    "Adlm Arab Aran Armi Avst Cprt Egyp Hebr Khar Lydi Mand Mani Mend Narb Nbat Nkoo Orkh Palm Phli Phlp "
+    "Phnx Prti Rohg Samr Sarb Sogd Sogo Syrc Thaa Yezi".split()
+)
+"""ISO 15924 scripts written right to left."""
+
+RTL_LANGUAGES = frozenset(
+    "ar arc arz ary acm apc ajp aeb ckb dv fa prs he ks mzn pnb ps sd syr ug ur yi azb bal glk lrc nqo sdh".split()
+)
+"""Languages written right to left when no script subtag says otherwise (Kurdish is not here: Kurmanji
+is mostly written in Latin letters; Sorani has its own code, ``ckb``)."""
+
+_NAMES: dict[str, tuple[str, str]] = {
+    "en": ("English", "English"),
+    "es": ("Spanish", "español"),
+    "fr": ("French", "français"),
+    "de": ("German", "Deutsch"),
+    "pl": ("Polish", "polski"),
+    "cy": ("Welsh", "Cymraeg"),
+    "ar": ("Arabic", "العربية"),
+    "ur": ("Urdu", "اردو"),
+    "he": ("Hebrew", "עברית"),
+    "fa": ("Persian", "فارسی"),
+    "ps": ("Pashto", "پښتو"),
+    "yi": ("Yiddish", "ייִדיש"),
+    "dv": ("Dhivehi", "ދިވެހި"),
+    "bn": ("Bengali", "বাংলা"),
+    "zh": ("Chinese", "中文"),
+    "yue": ("Cantonese", "粵語"),
+    "pt": ("Portuguese", "português"),
+    "it": ("Italian", "italiano"),
+    "nl": ("Dutch", "Nederlands"),
+    "ga": ("Irish", "Gaeilge"),
+    "gd": ("Scottish Gaelic", "Gàidhlig"),
+    "pa": ("Punjabi", "ਪੰਜਾਬੀ"),
+    "gu": ("Gujarati", "ગુજરાતી"),
+    "hi": ("Hindi", "हिन्दी"),
+    "ta": ("Tamil", "தமிழ்"),
+    "ro": ("Romanian", "română"),
+    "tr": ("Turkish", "Türkçe"),
+    "so": ("Somali", "Soomaali"),
+    "lt": ("Lithuanian", "lietuvių"),
+    "cs": ("Czech", "čeština"),
+    "sk": ("Slovak", "slovenčina"),
+    "uk": ("Ukrainian", "українська"),
+    "ru": ("Russian", "русский"),
+    "ca": ("Catalan", "català"),
+    "sv": ("Swedish", "svenska"),
+    "da": ("Danish", "dansk"),
+    "no": ("Norwegian", "norsk"),
+    "fi": ("Finnish", "suomi"),
+    "el": ("Greek", "Ελληνικά"),
+    "hu": ("Hungarian", "magyar"),
+    "ja": ("Japanese", "日本語"),
+    "ko": ("Korean", "한국어"),
+    "vi": ("Vietnamese", "Tiếng Việt"),
+    "sq": ("Albanian", "shqip"),
+    "ti": ("Tigrinya", "ትግርኛ"),
+    "am": ("Amharic", "አማርኛ"),
+}
+_SCRIPT_NAMES = {"Hans": "Simplified", "Hant": "Traditional", "Latn": "Latin", "Arab": "Arabic", "Cyrl": "Cyrillic"}
+_REGION_NAMES = {
+    "GB": "United Kingdom",
+    "US": "United States",
+    "ES": "Spain",
+    "MX": "Mexico",
+    "419": "Latin America",
+    "FR": "France",
+    "BE": "Belgium",
+    "CH": "Switzerland",
+    "CA": "Canada",
+    "DE": "Germany",
+    "AT": "Austria",
+    "PL": "Poland",
+    "EG": "Egypt",
+    "SA": "Saudi Arabia",
+    "MA": "Morocco",
+    "PK": "Pakistan",
+    "IN": "India",
+    "BR": "Brazil",
+    "PT": "Portugal",
+    "CN": "China",
+    "TW": "Taiwan",
+    "HK": "Hong Kong",
+    "IE": "Ireland",
+    "AU": "Australia",
+}
+
+
+def normalise_tag(text: str) -> str | None:
+    """``text`` as a well-formed BCP 47 tag in its conventional case, or ``None`` when it is not one."""
+    if not isinstance(text, str):
+        return None
+    candidate = text.strip().replace("_", "-")
+    if not candidate or len(candidate) > MAX_TAG_LENGTH or not candidate.isascii():
+        return None
+    match = _TAG.match(candidate.lower())
+    if match is None:
+        return None
+    language = match.group("language")
+    head, *extlangs = language.split("-")
+    head = _PREFERRED.get(head, head)
+    parts = [head, *extlangs]
+    if match.group("script"):
+        parts.append(match.group("script").title())
+    if match.group("region"):
+        parts.append(match.group("region").upper())
+    rest = (match.group("variants") or "") + (match.group("extensions") or "") + (match.group("private") or "")
+    variants = [v for v in (match.group("variants") or "").split("-") if v]
+    if len(variants) != len(set(variants)):
+        return None
+    singletons = re.findall(r"-([a-wyz\d])-", (match.group("extensions") or "") + "-")
+    if len(singletons) != len(set(singletons)):
+        return None
+    return "-".join(parts) + rest
+
+
+def parse_tag(text: str, where: str = "the language") -> str:
+    """The normalised tag, or :class:`InputError` naming ``where`` the bad value came from."""
+    tag = normalise_tag(text)
+    if tag is None:
+        shown = repr(text)[:40] if isinstance(text, str) else type(text).__name__
+        raise InputError(
+            f"{where[:1].upper()}{where[1:]} {shown} is not a language tag. Use a BCP 47 tag such as en, en-GB, cy, "
+            "es, pl or ar."
+        )
+    return tag
+
+
+def base_language(tag: str) -> str:
+    """The primary language subtag: "en-GB" -> "en", "zh-Hans-CN" -> "zh" (invalid input -> "und")."""
+    normal = normalise_tag(tag)
+    return normal.split("-", 1)[0] if normal else "und"
+
+
+def script_of(tag: str) -> str | None:
+    """The script subtag ("Hans" in "zh-Hans-CN"), or ``None`` when the tag names none."""
+    normal = normalise_tag(tag)
+    if normal is None:
+        return None
+    for part in normal.split("-")[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part
+        if len(part) == 1:
+            break
+    return None
+
+
+def region_of(tag: str) -> str | None:
+    """The region subtag ("GB" in "en-GB"), or ``None``."""
+    normal = normalise_tag(tag)
+    if normal is None:
+        return None
+    for part in normal.split("-")[1:]:
+        if len(part) == 1:
+            break
+        if (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            return part
+    return None
+
+
+def direction(tag: str) -> Direction:
+    """``"rtl"`` for a language or script written right to left ("ar", "ur", "he", "az-Arab"), else ``"ltr"``."""
+    script = script_of(tag)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if base_language(tag) in RTL_LANGUAGES else "ltr"
+
+
+def language_name(tag: str, native: bool = False) -> str:
+    """A human name: "Welsh", "English (United Kingdom)", "Chinese (Simplified)"; ``native`` gives "Cymraeg".
+
+    A language missing from the small table is named by its tag.
+    """
+    normal = normalise_tag(tag)
+    if normal is None:
+        return str(tag)
+    base = normal.split("-", 1)[0]
+    names = _NAMES.get(base)
+    if names is None:
+        return normal
+    if native:
+        return names[1]
+    details = [
+        name for name in (_SCRIPT_NAMES.get(script_of(normal) or ""), _REGION_NAMES.get(region_of(normal) or ""))
+    ]
+    shown = [d for d in details if d]
+    return f"{names[0]} ({', '.join(shown)})" if shown else names[0]
+
+
+def html_attributes(tag: str) -> str:
+    """``lang="..."`` and, for a right-to-left language, ``dir="rtl"``, safe to put in an HTML or XHTML
+    start tag (the tag is normalised first; a malformed one gives ``lang="und"``)."""
+    normal = normalise_tag(tag) or "und"
+    attributes = f'lang="{normal}"'
+    return attributes + (' dir="rtl"' if direction(normal) == "rtl" else "")

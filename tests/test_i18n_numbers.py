@@ -1,0 +1,355 @@
+"""Numbers, times, money and the normaliser in the guide's own language.
+
+("zero" is not among the English words looked for: Polish says "zero" too.)
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audioguide.i18n.normalise import normalise_text
+from audioguide.i18n.numbers import spell_digits, spell_money, spell_number, spell_ordinal, spell_time, spell_year
+from audioguide.i18n.sentences import abbreviations
+
+OTHERS = ["es", "fr", "de", "pl", "cy", "ar"]
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "gender", "words"),
+    [
+        ("es", 21, None, "veintiuno"),
+        ("es", 21, "m", "veintiún"),
+        ("es", 21, "f", "veintiuna"),
+        ("es", 1, "m", "un"),
+        ("es", 31, "m", "treinta y un"),
+        ("es", 31, "f", "treinta y una"),
+        ("es", 200, "f", "doscientas"),
+        ("es", 1500, None, "mil quinientos"),
+        ("fr", 21, "f", "vingt et une"),
+        ("fr", 80, None, "quatre-vingts"),
+        ("fr", 71, None, "soixante et onze"),
+        ("de", 1, None, "eins"),
+        ("de", 1, "m", "ein"),
+        ("de", 1, "f", "eine"),
+        ("de", 21, "f", "einundzwanzig"),
+        ("pl", 2, "f", "dwie"),
+        ("pl", 22, "f", "dwadzieścia dwie"),
+        ("pl", 1, "f", "jedna"),
+        ("pl", 1, "n", "jedno"),
+        ("pl", 5, None, "pięć"),
+        ("cy", 10, None, "deg"),
+        ("cy", 11, None, "un deg un"),
+        ("cy", 17, None, "un deg saith"),
+        ("cy", 21, None, "dau ddeg un"),
+        ("cy", 35, None, "tri deg pump"),
+        ("cy", 35, "m", "tri deg pum"),
+        ("cy", 66, None, "chwe deg chwech"),
+        ("cy", 300, None, "tri chant"),
+        ("cy", 2000, None, "dwy fil"),
+        ("cy", 5000, None, "pum mil"),
+        ("cy", 2, "f", "dwy"),
+        ("cy", 3, "f", "tair"),
+        ("cy", 4, "f", "pedair"),
+        ("cy", 0, None, "dim"),
+        ("cy", -4, None, "minws pedwar"),
+        ("ar", 21, None, "واحد وعشرون"),
+        ("ar", 3, None, "ثلاثة"),
+        ("en", 21, None, "twenty-one"),
+        ("en", 1250, None, "one thousand two hundred and fifty"),
+    ],
+)
+def test_cardinals(language: str, value: int, gender: str | None, words: str) -> None:
+    assert spell_number(value, language, gender) == words
+
+
+def test_decimals_and_unknown_languages() -> None:
+    assert spell_number(Decimal("2.5"), "cy") == "dau pwynt pump"
+    assert spell_number("0.25", "ar") == "صفر فاصلة اثنان خمسة"
+    assert spell_number(7, "xx") == "7"  # no speller: the voice reads its own digits
+    with pytest.raises(ValueError):
+        spell_number("seven", "es")
+    with pytest.raises(ValueError):
+        spell_number(float("nan"), "es")
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "gender", "words"),
+    [
+        ("es", 3, None, "tercero"),
+        ("es", 3, "f", "tercera"),
+        ("es", 1, "m", "primer"),
+        ("fr", 1, None, "premier"),
+        ("fr", 1, "f", "première"),
+        ("fr", 3, None, "troisième"),
+        ("de", 3, None, "dritte"),
+        ("pl", 3, None, "trzeci"),
+        ("pl", 3, "f", "trzecia"),
+        ("pl", 2, "f", "druga"),
+        ("pl", 21, "f", "dwudziesta pierwsza"),
+        ("cy", 3, None, "trydydd"),
+        ("ar", 1, None, "الأول"),
+        ("ar", 3, "f", "الثالثة"),
+        ("ar", 11, None, "الحادي عشر"),
+        ("en", 22, None, "twenty-second"),
+    ],
+)
+def test_ordinals(language: str, value: int, gender: str | None, words: str) -> None:
+    assert spell_ordinal(value, language, gender) == words
+
+
+@pytest.mark.parametrize(
+    ("language", "year", "words"),
+    [
+        ("en", 1998, "nineteen ninety-eight"),
+        ("es", 2024, "dos mil veinticuatro"),
+        ("fr", 1998, "mille neuf cent quatre-vingt-dix-huit"),
+        ("de", 1998, "neunzehnhundertachtundneunzig"),
+        ("de", 2024, "zweitausendvierundzwanzig"),
+        ("pl", 2024, "dwa tysiące dwadzieścia cztery"),
+        ("cy", 1998, "mil naw cant naw deg wyth"),
+        ("cy", 2024, "dwy fil dau ddeg pedwar"),
+    ],
+)
+def test_years(language: str, year: int, words: str) -> None:
+    assert spell_year(year, language) == words
+
+
+@pytest.mark.parametrize(
+    ("language", "hour", "minute", "case", "words"),
+    [
+        ("es", 9, 30, None, "nueve y treinta"),
+        ("es", 1, 0, None, "una"),
+        ("es", 21, 0, None, "veintiuna"),
+        ("fr", 9, 30, None, "neuf heures trente"),
+        ("fr", 1, 0, None, "une heure"),
+        ("fr", 21, 0, None, "vingt et une heures"),
+        ("fr", 0, 0, None, "minuit"),
+        ("de", 9, 30, None, "neun Uhr dreißig"),
+        ("de", 1, 0, None, "ein Uhr"),
+        ("pl", 9, 0, None, "dziewiąta"),
+        ("pl", 9, 0, "oblique", "dziewiątej"),
+        ("pl", 21, 15, "oblique", "dwudziestej pierwszej piętnaście"),
+        ("pl", 2, 0, "oblique", "drugiej"),
+        ("cy", 9, 0, None, "naw o'r gloch"),
+        ("cy", 17, 45, None, "un deg saith pedwar deg pump"),
+        ("ar", 9, 0, None, "الساعة التاسعة صباحًا"),
+        ("ar", 13, 2, None, "الساعة الواحدة ودقيقتان مساءً"),
+        ("en", 9, 5, None, "nine oh five"),
+    ],
+)
+def test_times(language: str, hour: int, minute: int, case: str | None, words: str) -> None:
+    assert spell_time(hour, minute, language, case) == words
+
+
+def test_impossible_times_are_refused() -> None:
+    for hour, minute in ((25, 0), (9, 60), (-1, 0)):
+        with pytest.raises(ValueError):
+            spell_time(hour, minute, "es")
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "words"),
+    [
+        ("es", "20.50", "GBP", "veinte libras con cincuenta peniques"),
+        ("es", "21", "GBP", "veintiuna libras"),
+        ("es", "21", "EUR", "veintiún euros"),
+        ("es", "1", "EUR", "un euro"),
+        ("es", "0.50", "EUR", "cincuenta céntimos"),
+        ("fr", "1", "GBP", "une livre"),
+        ("fr", "2.05", "EUR", "deux euros et cinq centimes"),
+        ("de", "1", "EUR", "ein Euro"),
+        ("de", "20.50", "EUR", "zwanzig Euro fünfzig Cent"),
+        ("pl", "1", "PLN", "jeden złoty"),
+        ("pl", "2", "PLN", "dwa złote"),
+        ("pl", "5", "PLN", "pięć złotych"),
+        ("pl", "22", "PLN", "dwadzieścia dwa złote"),
+        ("pl", "12", "PLN", "dwanaście złotych"),
+        ("pl", "1", "EUR", "jedno euro"),
+        ("cy", "1", "GBP", "un bunt"),
+        ("cy", "2", "GBP", "dwy bunt"),
+        ("cy", "6", "GBP", "chwe phunt"),
+        ("cy", "20", "GBP", "dau ddeg punt"),
+        ("ar", "1", "USD", "دولار واحد"),
+        ("ar", "2", "USD", "دولاران"),
+        ("ar", "5", "USD", "خمسة دولارات"),
+        ("en", "3.20", "GBP", "three pounds and twenty pence"),
+        ("es", "-3", "EUR", "menos tres euros"),
+    ],
+)
+def test_money(language: str, amount: str, currency: str, words: str) -> None:
+    assert spell_money(Decimal(amount), currency, language) == words
+
+
+def test_digits() -> None:
+    assert spell_digits("0300 123", "es") == "cero tres cero cero uno dos tres"
+    assert spell_digits("+44", "cy") == "pedwar pedwar"
+    assert spell_digits("90", "ar") == "تسعة صفر"
+    assert spell_digits("12", "ro") == "unu doi"  # from num2words
+    assert spell_digits("12", "xx") == "1 2"
+
+
+# --- the normaliser ----------------------------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|hundred|thousand|"
+    r"milligrams?|millilitres?|pounds|percent|o'clock|point)\b"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "es",
+            "Algunos médicos recetan 20 mg de prednisona al día durante 3 meses.",
+            "Algunos médicos recetan veinte miligramos de prednisona al día durante tres meses.",
+        ),
+        ("es", "Llame al 900 123 456.", "Llame al nueve cero cero, uno dos tres, cuatro cinco seis."),
+        ("es", "Abrimos de 9:00 a 17:30.", "Abrimos de nueve a diecisiete y treinta."),
+        (
+            "es",
+            "Cuesta 15,50 € y el 25 % lo paga.",
+            "Cuesta quince euros con cincuenta céntimos y el veinticinco por ciento lo paga.",
+        ),
+        ("es", "Tome 1 mg el 3 de marzo de 2024.", "Tome un miligramo el tres de marzo de dos mil veinticuatro."),
+        ("es", "En 1998 había 1.500 pacientes.", "En mil novecientos noventa y ocho había mil quinientos pacientes."),
+        ("es", "Tome 2-3 comprimidos, p. ej. con leche.", "Tome dos a tres comprimidos, por ejemplo con leche."),
+        ("fr", "Prenez 20 mg à 9h30.", "Prenez vingt milligrammes à neuf heures trente."),
+        ("fr", "Appelez le 01 23 45 67 89.", "Appelez le zéro un, deux trois, quatre cinq, six sept, huit neuf."),
+        ("fr", "Le 1er mars 2025, 1 000 patients.", "Le premier mars deux mille vingt-cinq, mille patients."),
+        ("de", "Nehmen Sie 20 mg um 9:00 Uhr ein.", "Nehmen Sie zwanzig Milligramm um neun Uhr ein."),
+        ("de", "Termin am 3. März um 14.30 Uhr.", "Termin am dritten März um vierzehn Uhr dreißig."),
+        ("de", "Tel. 030 1234567", "Telefon null drei null, eins zwei drei vier fünf sechs sieben"),
+        ("pl", "Bierz 20 mg przez 3 miesiące.", "Bierz dwadzieścia miligramów przez trzy miesiące."),
+        ("pl", "Przyjdź o 9:00, np. 3 marca.", "Przyjdź o dziewiątej, na przykład trzeciego marca."),
+        (
+            "pl",
+            "Wypij 1,5 l wody i 2 kg, 5 kg.",
+            "Wypij jeden przecinek pięć litra wody i dwa kilogramy, pięć kilogramów.",
+        ),
+        ("pl", "Wizyta kosztuje 150 zł.", "Wizyta kosztuje sto pięćdziesiąt złotych."),
+        (
+            "cy",
+            "Ffoniwch 0300 123 4567 am 9:00.",
+            "Ffoniwch dim tri dim dim, un dau tri, pedwar pump chwech saith am naw o'r gloch.",
+        ),
+        ("cy", "Mae'n costio £20.50.", "Mae'n costio dau ddeg punt pum deg ceiniog."),
+        ("cy", "ar 3 Mawrth 2024", "ar y trydydd o Fawrth dwy fil dau ddeg pedwar"),
+        ("cy", "2 mg, 1 kg, 3 kg", "dau filigram, un cilogram, tri chilogram"),
+        ("ar", "تناول 20 mg لمدة 3 أشهر.", "تناول عشرون مليغرامًا لمدة ثلاثة أشهر."),
+        ("ar", "يكلف ٢٠ € أو 25 %.", "يكلف عشرون يورو أو خمسة وعشرون بالمئة."),
+        ("ar", "الساعة 9:00", "الساعة التاسعة صباحًا"),
+    ],
+)
+def test_normalise_text(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+SAMPLES = {
+    "es": "Si tiene fiebre de 38 °C llame al 112. Cita: 12/03/2025 a las 10:15. Tome 500 mg (2 comprimidos) cada 8 h.",
+    "fr": "En cas de fièvre à 38 °C, appelez le 15. Rendez-vous le 12/03/2025 à 10h15. 500 mg toutes les 8 h.",
+    "de": "Bei 38 °C Fieber rufen Sie 112 an. Termin: 12.03.2025 um 10:15 Uhr. 500 mg alle 8 Stunden, 20 %.",
+    "pl": "Przy gorączce 38 °C zadzwoń pod 112. Wizyta: 12.03.2025 o 10:15. 500 mg co 8 godzin, 20 %.",
+    "cy": "Os oes gennych dymheredd o 38 °C, ffoniwch 111. Apwyntiad: 12/03/2025 am 10:15. 500 mg bob 8 awr.",
+    "ar": "إذا كانت حرارتك 38 °C فاتصل بالرقم 999. الموعد: 12/03/2025 الساعة 10:15. تناول 500 mg كل 8 ساعات.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_no_digits_and_no_english_number_words_remain(language: str) -> None:
+    spoken = normalise_text(SAMPLES[language], language)
+    assert not re.search(r"[0-9]", spoken), spoken
+    assert not ENGLISH_WORDS.search(spoken), spoken
+
+
+def test_english_is_left_to_the_english_rules() -> None:
+    assert normalise_text("Take 20 mg.", "en-GB") == "Take 20 mg."
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789 .,:-/%€£$hHmgkl+zł٣abc\u00a0")), max_size=40),
+    st.sampled_from(OTHERS),
+)
+def test_normalise_never_raises_and_leaves_no_digits(text: str, language: str) -> None:
+    spoken = normalise_text(text, language)
+    assert isinstance(spoken, str)
+    assert not re.search(r"[0-9]", spoken), (text, spoken)
+
+
+@given(st.text(max_size=60), st.sampled_from(OTHERS))
+def test_normalise_is_idempotent_on_any_text(text: str, language: str) -> None:
+    once = normalise_text(text, language)
+    assert normalise_text(once, language) == once
+
+
+def test_abbreviation_tables_for_the_splitter() -> None:
+    assert "sra" in abbreviations("es").never_end
+    assert "z.b" in abbreviations("de").never_end
+    assert "np" in abbreviations("pl").never_end
+    assert "nº" in abbreviations("es").before_number
+    assert "nr" in abbreviations("pl").before_number
+    assert "e.g" in abbreviations("tlh").never_end  # no catalogue: English's
+    for language in OTHERS + ["en"]:
+        tables = abbreviations(language)
+        for word in tables.never_end | tables.before_number:
+            assert word == word.lower().rstrip(".") and " " not in word, (language, word)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "value"),
+    [
+        ("es", "tres", 3),
+        ("es", "una", 1),
+        ("pl", "dwie", 2),
+        ("cy", "tair", 3),
+        ("de", "zwölf", 12),
+        ("ar", "ثلاثة", 3),
+    ],
+)
+def test_number_words_for_voice_commands(language: str, word: str, value: int) -> None:
+    from audioguide.i18n.numbers import number_words
+
+    words = number_words(language)
+    assert words[word] == value
+    assert len(set(words.values())) == 21
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "es",
+            "Tome 20 mg/día o 5 mg/kg, 2 ml/h.",
+            "Tome veinte miligramos al día o cinco miligramos por kilo, dos mililitros por hora.",
+        ),
+        ("fr", "10 mg/j et 1 mg/kg", "dix milligrammes par jour et un milligramme par kilo"),
+        ("de", "20 mg/Tag", "zwanzig Milligramm pro Tag"),
+        ("pl", "20 mg/dobę, 5 mg/kg", "dwadzieścia miligramów na dobę, pięć miligramów na kilogram"),
+        ("cy", "20 mg/dydd", "dau ddeg miligram y dydd"),
+        ("ar", "20 mg/يوم", "عشرون مليغرامًا يوميًا"),
+        ("es", "La 2.ª dosis y el 3.º control.", "La segunda dosis y el tercer control."),
+        ("es", "Quedó en 1.º.", "Quedó en primero."),
+        ("fr", "La 1re dose, le 2e rappel, le 1er jour.", "La première dose, le deuxième rappel, le premier jour."),
+    ],
+)
+def test_per_units_and_written_ordinals(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+def test_english_says_what_the_english_speech_rules_say() -> None:
+    """The English speller is num2words shaped to speech/numbers.py's British rules: the two agree."""
+    from audioguide.speech import numbers as english
+
+    for n in [*range(0, 3000), 10_000, 12_345, 100_001, 1_000_000, 2_500_000_017, 10**15 - 1, 10**15]:
+        assert spell_number(n, "en") == english.cardinal(n), n
+    for n in range(1, 1200):
+        assert spell_ordinal(n, "en") == english.ordinal(n), n
+    for n in range(0, 2200):
+        assert spell_year(n, "en") == english.year(n), n
+    for written in ("1,250", "2.5", ".5", "007", "0", "10.05"):
+        assert spell_number(written, "en") == english.number(written), written
