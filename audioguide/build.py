@@ -20,10 +20,11 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
+from datetime import datetime
+from functools import cache, partial
 from pathlib import Path
 
-from . import __version__, manifest, speech_memo
+from . import __version__, dates, manifest, speech_memo
 from .audio.chapters import Earlier, make_chapters, prepare_cached
 from .config import base_url_warning, clean_text, is_language_tag
 from .engines import Engine, get_engine
@@ -125,6 +126,7 @@ def load_script(
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
     """Build the guide: audio chapters, transcripts, cover, the chosen formats, page, feed and manifest."""
     started = time.monotonic()
+    moment = dates.now()  # SOURCE_DATE_EPOCH when set: a malformed one stops the build before anything is made
     warnings: list[str] = []
     document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
     author = options.author if options.author != "audioguide" else document.author or options.author
@@ -140,7 +142,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
         stage = out / STATE / "staging"
         try:
             linked = _stage(out, stage, previous)
-            result = _build_into(stage, script, options, publishers, progress, warnings, damaged)
+            result = _build_into(stage, script, options, publishers, progress, warnings, damaged, moment)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published (and the next build clears any rest)
             raise
@@ -172,9 +174,12 @@ def _build_into(
     progress: ProgressFn | None,
     warnings: list[str],
     damaged: Counter[str],
+    moment: datetime,
 ) -> _Made:
     """Make the whole build in the folder ``out`` (the staging folder)."""
-    earlier = Earlier.from_manifest(manifest.load(out) or {})
+    previous = manifest.load(out) or {}  # the staging folder starts with the published files
+    earlier = Earlier.from_manifest(previous)
+    published = dates.publication(previous, options.republish, moment)
 
     import numpy  # noqa: F401 - now, so that worker processes forked below inherit it ready to use
 
@@ -204,7 +209,7 @@ def _build_into(
         if state is False:
             damaged["cover"] += 1
             drop(kept)
-        art = (partial if state else workers.later)(cover.cached_png, script.title, root)
+        art = cache((partial if state else workers.later)(cover.cached_png, script.title, root))
         chapters = make_chapters(
             script,
             paths,
@@ -213,20 +218,28 @@ def _build_into(
             root=root,
             pacing=options.pacing,
             author=options.author,
+            copyright=options.copyright,
             guide_id=guide_id(script.slug),
             earlier=earlier,
-            now=feed.rfc2822(time.time()),
+            cover=art,
             progress=progress,
             damaged=damaged,
         )
         write_atomic(out / "cover.png", art())
 
-    context = PublishContext(
-        out=out, script=script, chapters=chapters, meta=_meta(script, options, engine), options=options
-    )
+    meta = {**_meta(script, options, engine), "published": dates.iso(published)}
+    context = PublishContext(out=out, script=script, chapters=chapters, meta=meta, options=options, published=published)
     outputs, episodes = _publish(context, publishers, progress)
     generator = str(context.meta["generator"])
-    write_atomic(out / "feed.xml", feed.render(feed.podcast(context, episodes), generator=generator))
+    before = (out / "feed.xml").read_bytes() if (out / "feed.xml").is_file() else None
+    podcast = feed.dated(feed.podcast(context, episodes), dates.kept_dates(previous), published, options.republish)
+    by_guid = {e.guid: e.pub_date for e in podcast.episodes}
+    for chapter in chapters:
+        chapter.pub_date = by_guid[chapter.guid]
+    data, updated = feed.render_dated(podcast, generator, dates.parse(previous.get("updated")), before, moment)
+    context.meta["updated"] = dates.iso(updated)
+    context.meta["episodes"] = [{"guid": e.guid, "pub_date": dates.iso(e.pub_date)} for e in podcast.episodes]
+    write_atomic(out / "feed.xml", data)
     write_atomic(out / "manifest.json", manifest.render(context.meta, chapters))
     return _Made(chapters, [p for found in outputs.values() for p in found])
 

@@ -161,12 +161,18 @@ def _local(source: Optional[str]) -> Path | None:
     return where if isinstance(where, Path) else None
 
 
-def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A progress callback drawing rich bars on stderr, and a function to close them."""
+def _progress(
+    quiet: bool = False, verbose: bool = False
+) -> tuple[Callable[[str, int, int], None], Callable[[], None], Callable[[str], None]]:
+    """A progress callback drawing rich bars on stderr (none when ``quiet``; with ``verbose`` also a
+    line as each stage starts and ends), a function to close them, and one to print a line on stderr
+    above the bars."""
+    import time
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -174,18 +180,29 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
         TimeRemainingColumn(),
         console=console,
         transient=False,
-        disable=not console.is_terminal,
+        disable=quiet or not console.is_terminal,
     )
     tasks: dict[str, Any] = {}
+    began: dict[str, float] = {}
+    finished: set[str] = set()
     bars.start()
+
+    def say(line: str) -> None:
+        console.print(line, markup=False, soft_wrap=True)
 
     def update(stage: str, done: int, total: int) -> None:
         _check_stop()
         if stage not in tasks:
             tasks[stage] = bars.add_task(stage, total=total)
+            began[stage] = time.monotonic()
+            if verbose:
+                say(f"{stage}: started ({total} to do)")
         bars.update(tasks[stage], completed=done, total=total)
+        if verbose and done >= total and stage not in finished:
+            finished.add(stage)
+            say(f"{stage}: done, {total} in {time.monotonic() - began[stage]:.1f} s")
 
-    return update, bars.stop
+    return update, bars.stop, say
 
 
 @app.command()
@@ -297,17 +314,48 @@ def build(
         Optional[Path],
         typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
     ] = None,
+    copyright: Annotated[
+        Optional[str],
+        typer.Option(
+            "--copyright", help="A copyright notice for the feed and the audio files, e.g. '© 2026 A Charity'."
+        ),
+    ] = None,
+    republish: Annotated[
+        bool,
+        typer.Option(
+            "--republish",
+            help=(
+                "Give every episode a new date, so podcast apps show the guide as new. Without it a rebuild "
+                "keeps the dates (apps still fetch a changed chapter: its file name changes)."
+            ),
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say as each stage starts and ends, and list every file made.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a summary of the build (from manifest.json) as JSON instead.")
+    ] = False,
 ) -> None:
     """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
 
     Settings can also come from audioguide.toml beside the source (or --config FILE): title, author,
     language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
-    locked, contents, signposts, jobs, and a [pauses] table. Options given here win over the file.
+    locked, contents, signposts, jobs, fallback_engine, copyright, and a [pauses] table. Options given
+    here win over the file.
+
+    Episode dates follow the guide's order (newest first: the contents, chapters 1 to N, the whole
+    guide) and stay the same on every rebuild unless --republish; set SOURCE_DATE_EPOCH for a
+    reproducible build.
     """
     from .build import build as run_build
     from .config import resolve
+    from .errors import InputError
 
     with _friendly_errors():
+        if quiet and verbose:
+            raise InputError("Choose --quiet or --verbose, not both.")
         given = {
             "engine": engine,
             "voice": voice,
@@ -321,24 +369,60 @@ def build(
             "jobs": jobs,
             "locked": locked,
             "fallback_engine": fallback_engine,
+            "copyright": copyright,
             "formats": formats,
         }
         options = resolve(_source(source), config=config, given=given, pauses=pauses, out=out, cache_dir=cache_dir)
+        options = replace(options, republish=republish)
         found = options.settings_file
-        update, stop = _progress()
+        update, stop, say = _progress(quiet=quiet, verbose=verbose)
         try:
+            if verbose and found:
+                say(f"Settings from {found}")
             result = run_build(options, progress=update)
         finally:
             stop()
+        _report(result, found, quiet=quiet, verbose=verbose, as_json=as_json)
+
+
+def _report(result: Any, found: Path | None, *, quiet: bool, verbose: bool, as_json: bool) -> None:
+    """What a finished build prints: warnings on stderr (not with --quiet), then the summary, as text or
+    JSON (the JSON also with --quiet: it was asked for)."""
+    from .manifest import load, summary
+
+    if not quiet:
         for warning in result.warnings:
             _err(f"Warning: {warning}")
-        minutes = sum(c.duration for c in result.chapters) / 60
-        if found:
-            typer.echo(f"Settings from {found}")
-        typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
-        typer.echo(f"Podcast feed: {result.feed}")
-        if (result.out / "index.html").exists():
-            typer.echo(f"Listening page: {result.out / 'index.html'}")
+    page = result.out / "index.html"
+    if as_json:
+        # The manifest's paths are relative to "out", as in manifest.json.
+        doc = {
+            "out": str(result.out),
+            **summary(load(result.out) or {}),
+            "warnings": list(result.warnings),
+            "seconds": round(result.seconds, 3),
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if quiet:
+        return
+    minutes = sum(c.duration for c in result.chapters) / 60
+    if found:
+        typer.echo(f"Settings from {found}")
+    if verbose:
+        data = load(result.out) or {}
+        typer.echo(f"Published {data.get('published')}; feed last changed {data.get('updated')}")
+        for chapter in result.chapters:
+            typer.echo(f"  {chapter.audio}  {chapter.duration:.1f} s  {chapter.script.title}")
+            for rel in sorted(chapter.extra_files.values()):
+                typer.echo(f"  {rel}")
+        for name, paths in dict(data.get("outputs") or {}).items():
+            for rel in paths:
+                typer.echo(f"  {rel}  ({name})")
+    typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
+    typer.echo(f"Podcast feed: {result.feed}")
+    if page.exists():
+        typer.echo(f"Listening page: {page}")
 
 
 @app.command()

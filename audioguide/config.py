@@ -39,6 +39,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "signposts": bool,
     "jobs": int,
     "fallback_engine": str,
+    "copyright": str,
     "pauses": dict,
 }
 """Every setting the file may hold, with its type."""
@@ -63,7 +64,7 @@ MAX_JOBS = 256
 """Most worker processes asked for (a build uses at most one per CPU core)."""
 RATES = (80, 400)
 """Speaking rates allowed, words per minute."""
-TEXT_LIMITS = {"title": 300, "author": 200, "description": 4000, "owner_name": 200, "voice": 200}
+TEXT_LIMITS = {"title": 300, "author": 200, "description": 4000, "owner_name": 200, "voice": 200, "copyright": 300}
 """Longest text settings, in characters."""
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Bidirectional formatting characters: an override (U+202E) can make a title read backwards."""

@@ -38,10 +38,8 @@ Job = tuple[list[tuple[Path, int, bool]], int, float, Path]
 
 @dataclass(frozen=True)
 class Earlier:
-    """What the previous build in the output folder made, so that an unchanged chapter keeps its file and date."""
+    """What the previous build in the output folder made, so that an unchanged chapter keeps its file."""
 
-    dates: dict[object, object]
-    """Publication date by chapter MP3 sha256."""
     made: dict[str, dict[str, Any]]
     """The manifest record of each chapter MP3 by its recipe."""
 
@@ -50,7 +48,6 @@ class Earlier:
         """From the earlier build's manifest (empty when there is none)."""
         chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
         return cls(
-            dates={c.get("sha256"): c.get("pub_date") for c in chapters},
             made={c["recipe"]: c for c in chapters if c.get("recipe") and isinstance(c.get("audio"), str)},
         )
 
@@ -73,14 +70,16 @@ def make_chapters(
     root: Path,
     pacing: Pacing,
     author: str,
+    copyright: str | None = None,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
+    cover: Callable[[], bytes] | None = None,
     progress: ProgressFn | None,
     damaged: Counter[str] | None = None,
 ) -> list[BuiltChapter]:
     """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
-    (by speech text), with the cache folder ``root``.
+    (by speech text), with the cache folder ``root``, each carrying the cover art ``cover()`` returns (PNG).
+    Their feed dates are given later, with the feed's (:func:`audioguide.dates.assign`).
 
     Every cached prepared sentence and encoded segment is checked against its checksum first; a
     damaged one is made again and counted in ``damaged`` (``"prepared"``, ``"segment"``). Each chapter
@@ -131,9 +130,10 @@ def make_chapters(
     if gains != first:
         plans = encode(gains)
     total = sum(1 for c in script.chapters if c.kind == "chapter")
-    tags = partial(_tags, script=script, author=author, total=total)
+    art = cover() if cover is not None else b""
+    tags = partial(_tags, script=script, author=author, total=total, cover=art, copyright=copyright)
     join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
-        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier, now=now
+        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier
     )
     built = [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
     for chapter, layout, found, gain in zip(built, layouts, sentences, gains, strict=True):
@@ -170,7 +170,9 @@ def check_chapter(path: Path, layout: ChapterLayout, sentences: list[Prepared], 
         )
 
 
-def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: int) -> Tags:
+def _tags(
+    chapter: ChapterScript, *, script: GuideScript, author: str, total: int, cover: bytes, copyright: str | None
+) -> Tags:
     return Tags(
         title=chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}",
         album=script.title,
@@ -178,6 +180,8 @@ def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: in
         track=max(chapter.number, 0) or 0,
         total=total,
         language=LANG3.get(script.language.split("-")[0], "und"),
+        cover=cover,
+        copyright=copyright or "",
     )
 
 
@@ -190,11 +194,10 @@ def _assemble(
     out: Path,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
 ) -> BuiltChapter:
     """Join a chapter's segments into its MP3, or find the same MP3 the last build made."""
     tagged = tags(chapter)
-    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tagged)]).encode()).hexdigest()
+    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], tagged.key()]).encode()).hexdigest()
     stem, digest, size = "", "", 0
     before = earlier.made.get(recipe)
     if before:
@@ -223,6 +226,5 @@ def _assemble(
         sha256=digest,
         timings=layout.timings,
         guid=str(uuid.uuid5(guide_id, chapter.slug)),
-        pub_date=str(earlier.dates.get(digest) or now),
         recipe=recipe,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import mp3
 from ..errors import ToolError
@@ -12,6 +13,9 @@ from ..loudness import LIMIT_DBTP, db_to_gain
 from ..wav import SAMPLE_RATE
 from .layout import Segment
 from .prepared import PREPARED_FORMAT, Prepared, limited_at, read_audio
+
+if TYPE_CHECKING:
+    from mutagen.id3 import APIC
 
 SEGMENT_FORMAT = "segment-1"
 """Changes whenever segment rendering changes, so that segments encoded by older versions are not used."""
@@ -107,13 +111,25 @@ class Tags:
     """ISO 639-2 language code."""
     genre: str = "Speech"
     """ID3 genre."""
+    cover: bytes = b""
+    """Cover art as PNG bytes (an APIC front cover), or empty for none."""
+    copyright: str = ""
+    """Copyright notice (TCOP), or empty for none."""
+
+    def key(self) -> dict[str, object]:
+        """The tags as JSON-ready values, the cover by its hash: what the tag bytes depend on."""
+        import hashlib
+
+        found: dict[str, object] = dict(vars(self))
+        found["cover"] = hashlib.sha256(self.cover).hexdigest() if self.cover else ""
+        return found
 
 
 def id3_tag(tags: Tags) -> bytes:
     """An ID3v2.4 tag holding ``tags``, as the bytes that start an MP3 file."""
     import io
 
-    from mutagen.id3 import ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK
+    from mutagen.id3 import ID3, TALB, TCON, TCOP, TIT2, TLAN, TPE1, TRCK
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
@@ -122,6 +138,17 @@ def id3_tag(tags: Tags) -> bytes:
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TCON(encoding=3, text=tags.genre))
+    if tags.copyright:
+        id3.add(TCOP(encoding=3, text=tags.copyright))
+    if tags.cover:
+        id3.add(cover_frame(tags.cover))
     buffer = io.BytesIO()
     id3.save(buffer, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
+
+
+def cover_frame(png: bytes) -> APIC:
+    """An ID3 APIC frame holding ``png`` as the front cover, as podcast apps and players look for it."""
+    from mutagen.id3 import APIC, PictureType
+
+    return APIC(encoding=3, mime="image/png", type=PictureType.COVER_FRONT, desc="Cover", data=png)
