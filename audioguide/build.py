@@ -1,22 +1,35 @@
 """The orchestrator: read -> script -> synthesise -> make chapters -> publish.
 
 Each step is a call into the stage that does it; this module only decides the order, where files go
-and what a rebuild keeps. Files are replaced atomically and the feed and manifest are written last,
-so an interrupted build leaves the previous build whole.
+and what a rebuild keeps.
+
+Whole-build publishing: a build holds the output folder's lock (``.audioguide/lock``) and writes
+everything into a staging folder inside it (``.audioguide/staging``), which starts as hard links to
+the files the previous build published, so that unchanged files cost nothing. Only when the whole
+set is made and checked is it switched in: the list of moves is written first (``switch.json``), then
+the files are moved into place (the feed and the manifest last) and the files that no build
+references any more are removed. A build stopped before the switch leaves the published set as it
+was; one stopped during the switch has it finished by the next build, before anything else.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
+from datetime import datetime
+from functools import cache, partial
 from pathlib import Path
 
-from . import __version__, manifest, speech_memo
+from . import __version__, dates, manifest, speech_memo
 from .audio.chapters import Earlier, make_chapters, prepare_cached
+from .config import base_url_warning, clean_text
 from .engines import Engine, get_engine, resolve_engine
 from .errors import EngineError, InputError, OutputError
-from .fsutil import clean_stale_parts, default_cache_dir, write_atomic
+from .fsutil import check, clean_stale_parts, default_cache_dir, drop, folder_lock, write_atomic
 from .i18n import LanguageChoice, resolve_language
 from .ids import guide_id
 from .model import BuiltChapter, Document, GuideScript
@@ -27,7 +40,7 @@ from .script import ScriptOptions, make_script
 from .speech import Lexicon
 from .synth import SpeechCache
 from .tools import require_tool
-from .workers import Pool, ProgressFn, resolve_jobs
+from .workers import Pool, ProgressFn, cores, resolve_jobs
 
 __all__ = ["BuildOptions", "BuildResult", "PublishContext", "build", "load_document", "load_script"]
 
@@ -109,17 +122,25 @@ def settle(options: BuildOptions, document: Document) -> tuple[BuildOptions, Doc
     return replace(options, language=choice.tag, engine=engine, voice=voice), document, why
 
 
-def load_script(options: BuildOptions, remember: bool = False, document: Document | None = None) -> GuideScript:
+def load_script(
+    options: BuildOptions,
+    remember: bool = False,
+    document: Document | None = None,
+    damaged: Counter[str] | None = None,
+) -> GuideScript:
     """Read the source and make its speech script.
 
     With ``remember``, the speech text of each sentence is kept in the cache and reused next time for
     the same guide, engine, lexicon and rules (:mod:`audioguide.speech_memo`).
     """
     document = document or load_document(options.source, MAX_WORDS)
+    # The language: --language/audioguide.toml, else the source's own if it is a language tag, else
+    # detected, else English; engine "auto" made concrete for it.
     options, document, _ = settle(options, document)
-    if options.title:
-        title = " ".join(strip_controls(options.title).split())
-        document = replace(document, title=title or document.title)
+    # Titles become file tags and feed text: no control or bidirectional formatting characters.
+    sections = tuple(replace(s, title=clean_text(s.title) or s.title) for s in document.sections)
+    title = clean_text(strip_controls(options.title or document.title or "")) or None
+    document = replace(document, title=title, sections=sections)
     lexicon = Lexicon.builtin()
     if options.lexicon:
         lexicon = lexicon.merged(Lexicon.load(options.lexicon))
@@ -129,6 +150,8 @@ def load_script(options: BuildOptions, remember: bool = False, document: Documen
         if remember
         else None
     )
+    if kept is not None and check(kept) is False and damaged is not None:
+        damaged["speech-text"] += 1
     memo = speech_memo.recall(kept) if kept is not None else {}
     script = make_script(
         document,
@@ -144,27 +167,78 @@ def load_script(options: BuildOptions, remember: bool = False, document: Documen
 def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildResult:
     """Build the guide: audio chapters, transcripts, cover, the chosen formats, page, feed and manifest."""
     started = time.monotonic()
+    moment = dates.now()  # SOURCE_DATE_EPOCH when set: a malformed one stops the build before anything is made
     warnings: list[str] = []
     document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
     author = options.author if options.author != "audioguide" else document.author or options.author
     options = replace(options, author=author, description=options.description or document.description)
     options, document, _ = settle(options, document)
-    script = load_script(options, remember=True, document=document)
+    damaged: Counter[str] = Counter()
+    script = load_script(options, remember=True, document=document, damaged=damaged)
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
-    earlier = Earlier.from_manifest(manifest.load(out) or {})
+    with folder_lock(out / STATE / "lock", out):
+        clean_stale_parts(out)  # only now: another build's half-written files are its own
+        _recover(out)
+        previous = _published(out)
+        stage = out / STATE / "staging"
+        try:
+            linked = _stage(out, stage, previous)
+            result = _build_into(stage, script, options, publishers, progress, warnings, damaged, moment)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published (and the next build clears any rest)
+            raise
+        _switch(out, stage, _made(stage, result, linked), previous)
+    if sum(damaged.values()):
+        warnings.append(_damage_line(damaged))
+    return BuildResult(
+        out=out, feed=out / "feed.xml", chapters=result.chapters, warnings=warnings, seconds=time.monotonic() - started
+    )
+
+
+STATE = ".audioguide"
+"""The build's own folder inside the output folder: the lock, the staging folder, the published list."""
+FIRST_FILES = ("feed.xml", "manifest.json", "index.html")
+"""Moved into place last, in the reverse of this order: the feed is the very last."""
+
+
+@dataclass
+class _Made:
+    chapters: list[BuiltChapter]
+    outputs: list[str]
+
+
+def _build_into(
+    out: Path,
+    script: GuideScript,
+    options: BuildOptions,
+    publishers: list[Entry],
+    progress: ProgressFn | None,
+    warnings: list[str],
+    damaged: Counter[str],
+    moment: datetime,
+) -> _Made:
+    """Make the whole build in the folder ``out`` (the staging folder)."""
+    previous = manifest.load(out) or {}  # the staging folder starts with the published files
+    earlier = Earlier.from_manifest(previous)
+    published = dates.publication(previous, options.republish, moment)
 
     import numpy  # noqa: F401 - now, so that worker processes forked below inherit it ready to use
 
     try:
-        engine, paths = _synthesise(script, options, progress)
+        engine, paths = _synthesise(script, options, progress, damaged)
     except EngineError as exc:
         if not options.fallback_engine or options.fallback_engine == options.engine:
             raise
         warnings.append(f"{exc} Built with the {options.fallback_engine} engine instead.")
-        options, document, _ = settle(replace(options, engine=options.fallback_engine, voice=None), document)
-        script = load_script(options, remember=True, document=document)
-        engine, paths = _synthesise(script, options, progress)
+        name, voice, _ = resolve_engine(options.fallback_engine, None, script.language)
+        options = replace(options, engine=name, voice=voice, language=script.language)
+        script = load_script(options, remember=True, damaged=damaged)
+        engine, paths = _synthesise(script, options, progress, damaged)
+    if options.jobs > cores():
+        warnings.append(f"--jobs {options.jobs} is more than the {cores()} CPU cores here: using {cores()}.")
+    if base_url_warning(options.base_url):
+        warnings.append(str(base_url_warning(options.base_url)))
     if not options.base_url:
         warnings.append(
             "No --base-url given: the feed uses relative links, which podcast apps cannot follow. "
@@ -173,8 +247,12 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
 
     root = _cache_root(options)
     with Pool(resolve_jobs(options.jobs)) as workers:
-        cached = cover.cached_path(script.title, root).is_file()
-        art = (partial if cached else workers.later)(cover.cached_png, script.title, root)
+        kept = cover.cached_path(script.title, root)
+        state = check(kept)
+        if state is False:
+            damaged["cover"] += 1
+            drop(kept)
+        art = cache((partial if state else workers.later)(cover.cached_png, script.title, root))
         chapters = make_chapters(
             script,
             paths,
@@ -183,25 +261,168 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
             root=root,
             pacing=options.pacing,
             author=options.author,
+            copyright=options.copyright,
             guide_id=guide_id(script.slug),
             earlier=earlier,
-            now=feed.rfc2822(time.time()),
+            cover=art,
             progress=progress,
+            damaged=damaged,
         )
         write_atomic(out / "cover.png", art())
 
-    context = PublishContext(
-        out=out, script=script, chapters=chapters, meta=_meta(script, options, engine), options=options
-    )
+    meta = {**_meta(script, options, engine), "published": dates.iso(published)}
+    context = PublishContext(out=out, script=script, chapters=chapters, meta=meta, options=options, published=published)
     outputs, episodes = _publish(context, publishers, progress)
-    # The feed and the manifest go last: until they are replaced, the old ones point at old files.
     generator = str(context.meta["generator"])
-    write_atomic(out / "feed.xml", feed.render(feed.podcast(context, episodes), generator=generator))
+    before = (out / "feed.xml").read_bytes() if (out / "feed.xml").is_file() else None
+    podcast = feed.dated(feed.podcast(context, episodes), dates.kept_dates(previous), published, options.republish)
+    by_guid = {e.guid: e.pub_date for e in podcast.episodes}
+    for chapter in chapters:
+        chapter.pub_date = by_guid[chapter.guid]
+    data, updated = feed.render_dated(podcast, generator, dates.parse(previous.get("updated")), before, moment)
+    context.meta["updated"] = dates.iso(updated)
+    context.meta["episodes"] = [{"guid": e.guid, "pub_date": dates.iso(e.pub_date)} for e in podcast.episodes]
+    write_atomic(out / "feed.xml", data)
     write_atomic(out / "manifest.json", manifest.render(context.meta, chapters))
-    _remove_unreferenced(out, chapters, [p for found in outputs.values() for p in found])
-    return BuildResult(
-        out=out, feed=out / "feed.xml", chapters=chapters, warnings=warnings, seconds=time.monotonic() - started
+    return _Made(chapters, [p for found in outputs.values() for p in found])
+
+
+_KINDS = {
+    "sentence": ("sentence", "sentences"),
+    "prepared": ("prepared sentence", "prepared sentences"),
+    "segment": ("encoded segment", "encoded segments"),
+    "speech-text": ("speech text list", "speech text lists"),
+    "cover": ("cover", "covers"),
+}
+
+
+def _damage_line(damaged: Counter[str]) -> str:
+    """One line saying what the cache had damaged, e.g. "2 cached sentences were damaged and have been made again"."""
+    parts = [f"{n} {_KINDS[k][n != 1]}" for k, n in damaged.items() if n > 0 and k in _KINDS]
+    total = sum(damaged.values())
+    what = parts[0] if len(parts) == 1 else f"{total} files ({', '.join(parts)})"
+    verbs = "was damaged and has" if total == 1 else "were damaged and have"
+    return f"{what[0].upper()}{what[1:]} in the cache {verbs} been made again."
+
+
+# ---- whole-build publishing ---------------------------------------------------------------------
+
+
+def _published(out: Path) -> set[str]:
+    """The files the build now published in ``out`` owns, relative to it."""
+    listed = out / STATE / "published.json"
+    found: set[str] = set()
+    try:
+        loaded = json.loads(listed.read_text(encoding="utf-8"))
+        found = {str(p) for p in loaded if isinstance(p, str)} if isinstance(loaded, list) else set()
+    except (OSError, ValueError):
+        # A folder an earlier version built: what its manifest names.
+        previous = manifest.load(out) or {}
+        chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
+        found = {str(c["audio"]) for c in chapters if isinstance(c.get("audio"), str)}
+        found |= {str(p) for c in chapters if isinstance(c.get("files"), dict) for p in c["files"].values()}
+        outputs = previous.get("outputs")
+        if isinstance(outputs, dict):
+            found |= {str(p) for paths in outputs.values() if isinstance(paths, list) for p in paths}
+        if (out / "manifest.json").is_file():
+            found |= {"feed.xml", "manifest.json", "cover.png"}
+    audio = out / "audio"
+    if audio.is_dir():  # the audio folder is the build's own: anything in it that is unreferenced goes
+        found |= {f"audio/{p.name}" for p in audio.iterdir() if p.is_file()}
+    return {p for p in found if _safe(p) and (out / p).is_file()}
+
+
+def _safe(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and parts[0] != STATE
+
+
+def _stage(out: Path, stage: Path, previous: set[str]) -> dict[str, tuple[int, int]]:
+    """Fill the empty staging folder with links to the published files (a copy where links can't be
+    made); return each one's identity, to know later which of them this build left untouched."""
+    linked: dict[str, tuple[int, int]] = {}
+    try:
+        stage.mkdir(parents=True)
+        for rel in sorted(previous):
+            target = stage / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(out / rel, target)
+            except OSError:
+                shutil.copy2(out / rel, target)
+            info = target.stat()
+            linked[rel] = (info.st_dev, info.st_ino)
+    except OSError as exc:
+        raise OutputError(f"Cannot write in the output folder {out}: {exc.strerror or exc}.") from exc
+    return linked
+
+
+def _made(stage: Path, made: _Made, linked: dict[str, tuple[int, int]]) -> list[str]:
+    """Every file of the new build: what it names, and anything else it wrote."""
+    named = {"feed.xml", "manifest.json", "cover.png", *made.outputs}
+    named |= {c.audio for c in made.chapters} | {p for c in made.chapters for p in c.extra_files.values()}
+    found = []
+    for path in stage.rglob("*"):
+        if not path.is_file() or path.name.endswith(".part"):
+            continue
+        rel = path.relative_to(stage).as_posix()
+        info = path.stat()
+        if rel in named or linked.get(rel) != (info.st_dev, info.st_ino):
+            found.append(rel)
+    return sorted(
+        found, key=lambda rel: (rel in FIRST_FILES, -FIRST_FILES.index(rel) if rel in FIRST_FILES else 0, rel)
     )
+
+
+def _switch(out: Path, stage: Path, files: list[str], previous: set[str]) -> None:
+    """Put the staged build in place: the plan first, so that a stop half-way is finished next time."""
+    plan = {"files": files, "remove": sorted(previous - set(files))}
+    write_atomic(out / STATE / "switch.json", json.dumps(plan, ensure_ascii=False))
+    _apply(out, plan)
+
+
+def _apply(out: Path, plan: dict[str, list[str]]) -> None:
+    stage = out / STATE / "staging"
+    try:
+        for rel in plan["files"]:
+            source = stage / rel
+            if source.is_file():
+                (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, out / rel)
+        for rel in plan["remove"]:
+            if _safe(rel):
+                (out / rel).unlink(missing_ok=True)
+                for folder in (out / rel).parents:
+                    if folder == out or not folder.is_relative_to(out):
+                        break
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+        write_atomic(out / STATE / "published.json", json.dumps(plan["files"], ensure_ascii=False, indent=0))
+        (out / STATE / "switch.json").unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Cannot write in the output folder {out}: {exc.strerror or exc}.") from exc
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Finish a switch that a stop interrupted; clear what an unfinished build left in staging."""
+    state = out / STATE
+    try:
+        plan = json.loads((state / "switch.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        plan = None
+    if isinstance(plan, dict) and isinstance(plan.get("files"), list) and isinstance(plan.get("remove"), list):
+        _apply(
+            out, {"files": [str(p) for p in plan["files"] if _safe(str(p))], "remove": [str(p) for p in plan["remove"]]}
+        )
+    (state / "switch.json").unlink(missing_ok=True)
+    shutil.rmtree(state / "staging", ignore_errors=True)
+    if (state / "staging").exists():
+        raise OutputError(
+            f"Cannot clear the unfinished build in {state / 'staging'}; remove that folder and run again."
+        )
 
 
 def _cache_root(options: BuildOptions) -> Path:
@@ -210,7 +431,7 @@ def _cache_root(options: BuildOptions) -> Path:
 
 def _prepare_output(out: Path, options: BuildOptions) -> list[Entry]:
     """Check, before any synthesis, that the output folder can be written and the formats asked for can
-    be made; clear what an interrupted build left half-written. Returns the publishers to run."""
+    be made. Returns the publishers to run."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build with --out.")
     try:
@@ -223,12 +444,11 @@ def _prepare_output(out: Path, options: BuildOptions) -> list[Entry]:
     publishers = chosen(options.formats)
     for tool in dict.fromkeys(t for entry in publishers for t in entry.tools):
         require_tool(tool)  # e.g. the whole-guide files are joined by ffmpeg: say so before any work
-    clean_stale_parts(out)
     return publishers
 
 
 def _synthesise(
-    script: GuideScript, options: BuildOptions, progress: ProgressFn | None
+    script: GuideScript, options: BuildOptions, progress: ProgressFn | None, damaged: Counter[str]
 ) -> tuple[Engine, dict[str, Path]]:
     """The engine, and audio for every distinct sentence of the script, through the cache."""
     make_engine = partial(get_engine, options.engine, options.voice, options.rate, script.language)
@@ -240,6 +460,7 @@ def _synthesise(
     # prepared where it was spoken, while the audio is fresh.
     after = partial(prepare_cached, root=cache.root)
     made = cache.synthesize_all(engine, unique, report, jobs=options.jobs, factory=make_engine, after=after)
+    damaged["sentence"] += cache.stats.damaged
     return engine, dict(zip(unique, made, strict=True))
 
 
@@ -278,14 +499,3 @@ def _publish(
             progress(f"Writing {entry.name}", 1, 1)
     context.meta["outputs"] = outputs
     return outputs, tuple(episodes)
-
-
-def _remove_unreferenced(out: Path, built: list[BuiltChapter], others: list[str]) -> None:
-    """Delete chapter files of earlier builds that the new manifest no longer names."""
-    keep = {out / c.audio for c in built} | {out / p for c in built for p in c.extra_files.values()}
-    keep |= {out / p for p in others}
-    audio_dir = out / "audio"
-    if audio_dir.is_dir():
-        for path in audio_dir.iterdir():
-            if path.is_file() and path not in keep:
-                path.unlink(missing_ok=True)

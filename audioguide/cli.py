@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -28,6 +30,40 @@ app = typer.Typer(
 )
 
 DEBUG = {"on": False}
+
+
+class Stopped(BaseException):
+    """A stop signal (SIGTERM, SIGHUP) arrived: handled like Ctrl+C, exit 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP: dict[str, int] = {}
+"""The stop signal that arrived, if any."""
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    STOP["signal"] = signum
+    raise Stopped(signum)
+
+
+def _check_stop() -> None:
+    """Raise :class:`Stopped` again if a stop signal came while Python was running a finaliser, where
+    an exception is reported and dropped: the build then still stops, at its next progress step."""
+    if "signal" in STOP:
+        raise Stopped(STOP["signal"])
+
+
+def _handle_stop_signals() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl+C does: one line, and exit 143 or 129."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), _on_stop_signal)
+            except ValueError:  # not the main thread (a test runner): leave signals alone
+                return
 
 
 def _err(message: str) -> None:
@@ -84,9 +120,9 @@ def _friendly_errors() -> Iterator[None]:
             "folder is still whole; free some space or choose another folder with --out, and run again."
         )
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped) as exc:
         _err("Stopped. Files already in the output folder are unchanged; run the same command to carry on.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + exc.signum if isinstance(exc, Stopped) else 130) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:  # the promise is: never a traceback
@@ -156,12 +192,18 @@ def _local(source: Optional[str]) -> Path | None:
     return where if isinstance(where, Path) else None
 
 
-def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A progress callback drawing rich bars on stderr, and a function to close them."""
+def _progress(
+    quiet: bool = False, verbose: bool = False
+) -> tuple[Callable[[str, int, int], None], Callable[[], None], Callable[[str], None]]:
+    """A progress callback drawing rich bars on stderr (none when ``quiet``; with ``verbose`` also a
+    line as each stage starts and ends), a function to close them, and one to print a line on stderr
+    above the bars."""
+    import time
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, highlight=False)
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -169,17 +211,29 @@ def _progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
         TimeRemainingColumn(),
         console=console,
         transient=False,
-        disable=not console.is_terminal,
+        disable=quiet or not console.is_terminal,
     )
     tasks: dict[str, Any] = {}
+    began: dict[str, float] = {}
+    finished: set[str] = set()
     bars.start()
 
+    def say(line: str) -> None:
+        console.print(line, markup=False, soft_wrap=True)
+
     def update(stage: str, done: int, total: int) -> None:
+        _check_stop()
         if stage not in tasks:
             tasks[stage] = bars.add_task(stage, total=total)
+            began[stage] = time.monotonic()
+            if verbose:
+                say(f"{stage}: started ({total} to do)")
         bars.update(tasks[stage], completed=done, total=total)
+        if verbose and done >= total and stage not in finished:
+            finished.add(stage)
+            say(f"{stage}: done, {total} in {time.monotonic() - began[stage]:.1f} s")
 
-    return update, bars.stop
+    return update, bars.stop, say
 
 
 @app.command()
@@ -208,9 +262,7 @@ def build(
         Optional[int],
         typer.Option(
             "--rate",
-            min=80,
-            max=400,
-            help="Speaking rate in words per minute. Default: 165 for pyttsx3, a little slower than usual.",
+            help="Speaking rate in words per minute, 80 to 400. Default: 165 for pyttsx3, a little slower than usual.",
         ),
     ] = None,
     base_url: Annotated[
@@ -260,7 +312,9 @@ def build(
     jobs: Annotated[
         Optional[int],
         typer.Option(
-            "--jobs", "-j", min=0, help="Speech synthesis processes to run at once. Default: one per CPU core."
+            "--jobs",
+            "-j",
+            help="Worker processes to run at once (at most one per CPU core). Default: one per CPU core.",
         ),
     ] = None,
     locked: Annotated[
@@ -296,20 +350,48 @@ def build(
         Optional[Path],
         typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
     ] = None,
+    copyright: Annotated[
+        Optional[str],
+        typer.Option(
+            "--copyright", help="A copyright notice for the feed and the audio files, e.g. '© 2026 A Charity'."
+        ),
+    ] = None,
+    republish: Annotated[
+        bool,
+        typer.Option(
+            "--republish",
+            help=(
+                "Give every episode a new date, so podcast apps show the guide as new. Without it a rebuild "
+                "keeps the dates (apps still fetch a changed chapter: its file name changes)."
+            ),
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say as each stage starts and ends, and list every file made.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a summary of the build (from manifest.json) as JSON instead.")
+    ] = False,
 ) -> None:
     """Build narrated MP3 chapters, transcripts, a listening page and a podcast feed from a guide.
 
     Settings can also come from audioguide.toml beside the source (or --config FILE): title, author,
     language, description, base_url, engine, voice, rate, lexicon, formats, owner_name, owner_email,
-    locked, contents, signposts, jobs, and a [pauses] table. Options given here win over the file.
+    locked, contents, signposts, jobs, fallback_engine, copyright, and a [pauses] table. Options given
+    here win over the file.
+
+    Episode dates follow the guide's order (newest first: the contents, chapters 1 to N, the whole
+    guide) and stay the same on every rebuild unless --republish; set SOURCE_DATE_EPOCH for a
+    reproducible build.
     """
-    from .build import BuildOptions
     from .build import build as run_build
-    from .config import find_config, load_config
+    from .config import resolve
+    from .errors import InputError
 
     with _friendly_errors():
-        found = find_config(_local(source), config)
-        settings: dict[str, Any] = load_config(found) if found else {}
+        if quiet and verbose:
+            raise InputError("Choose --quiet or --verbose, not both.")
         given = {
             "engine": engine,
             "voice": voice,
@@ -324,33 +406,60 @@ def build(
             "jobs": jobs,
             "locked": locked,
             "fallback_engine": fallback_engine,
-            "formats": [f for f in formats.split(",")] if formats is not None else None,
+            "copyright": copyright,
+            "formats": formats,
         }
-        settings.update({k: v for k, v in given.items() if v is not None})
-        if settings.get("lexicon") is not None:
-            settings["lexicon"] = Path(settings["lexicon"])
-        if "pauses" in settings or pauses is not None:
-            from .pacing import Pacing
-
-            from_file = Pacing.chosen(settings.pop("pauses", {}), where=f"[pauses] in {found}")
-            settings["pacing"] = Pacing(**{**from_file, **Pacing.chosen(pauses or "")})
-        if "formats" in settings:
-            settings["formats"] = tuple(f.strip().lower() for f in settings["formats"] if f.strip())
-        options = BuildOptions(source=_source(source), out=out, cache_dir=cache_dir, **settings)
-        update, stop = _progress()
+        options = resolve(_source(source), config=config, given=given, pauses=pauses, out=out, cache_dir=cache_dir)
+        options = replace(options, republish=republish)
+        found = options.settings_file
+        update, stop, say = _progress(quiet=quiet, verbose=verbose)
         try:
+            if verbose and found:
+                say(f"Settings from {found}")
             result = run_build(options, progress=update)
         finally:
             stop()
+        _report(result, found, quiet=quiet, verbose=verbose, as_json=as_json)
+
+
+def _report(result: Any, found: Path | None, *, quiet: bool, verbose: bool, as_json: bool) -> None:
+    """What a finished build prints: warnings on stderr (not with --quiet), then the summary, as text or
+    JSON (the JSON also with --quiet: it was asked for)."""
+    from .manifest import load, summary
+
+    if not quiet:
         for warning in result.warnings:
             _err(f"Warning: {warning}")
-        minutes = sum(c.duration for c in result.chapters) / 60
-        if found:
-            typer.echo(f"Settings from {found}")
-        typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
-        typer.echo(f"Podcast feed: {result.feed}")
-        if (result.out / "index.html").exists():
-            typer.echo(f"Listening page: {result.out / 'index.html'}")
+    page = result.out / "index.html"
+    if as_json:
+        # The manifest's paths are relative to "out", as in manifest.json.
+        doc = {
+            "out": str(result.out),
+            **summary(load(result.out) or {}),
+            "warnings": list(result.warnings),
+            "seconds": round(result.seconds, 3),
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if quiet:
+        return
+    minutes = sum(c.duration for c in result.chapters) / 60
+    if found:
+        typer.echo(f"Settings from {found}")
+    if verbose:
+        data = load(result.out) or {}
+        typer.echo(f"Published {data.get('published')}; feed last changed {data.get('updated')}")
+        for chapter in result.chapters:
+            typer.echo(f"  {chapter.audio}  {chapter.duration:.1f} s  {chapter.script.title}")
+            for rel in sorted(chapter.extra_files.values()):
+                typer.echo(f"  {rel}")
+        for name, paths in dict(data.get("outputs") or {}).items():
+            for rel in paths:
+                typer.echo(f"  {rel}  ({name})")
+    typer.echo(f"Built {len(result.chapters)} chapters ({minutes:.1f} minutes of audio) in {result.out}")
+    typer.echo(f"Podcast feed: {result.feed}")
+    if page.exists():
+        typer.echo(f"Listening page: {page}")
 
 
 @app.command()
@@ -365,16 +474,16 @@ def sections(
 ) -> None:
     """Show the chapters and subsections a build would narrate, and the guide's language, without making audio."""
     from .build import guide_language, load_document
-    from .config import find_config, load_config
+    from .config import resolve
     from .fsutil import unique_slugs
     from .speech import split_sentences
 
     with _friendly_errors():
-        where = _source(source)
-        found = find_config(where if isinstance(where, Path) else None, config)
-        settings: dict[str, Any] = load_config(found) if found else {}
-        document = load_document(where)
-        choice = guide_language(document, option=language, settings=settings.get("language"))
+        options = resolve(_source(source), config=config)  # the settings file is checked as a build would check it
+        document = load_document(_source(source))
+        if options.title:
+            document = replace(document, title=options.title)
+        choice = guide_language(document, option=language, settings=options.language)
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {
@@ -440,26 +549,19 @@ def script(
         typer.Option("--config", help="Settings file. Default: audioguide.toml beside the source, if there is one."),
     ] = None,
 ) -> None:
-    """Print exactly what each chapter will say, for proofreading (with the settings build would use)."""
-    from .build import BuildOptions, load_script
-    from .config import find_config, load_config
+    """Print exactly what each chapter will say, for proofreading (with the settings a build would use)."""
+    from .build import load_script
+    from .config import resolve
 
     with _friendly_errors():
-        found = find_config(_local(source), config)
-        settings: dict[str, Any] = load_config(found) if found else {}
         given = {
             "engine": engine,
-            "voice": None,
             "language": language,
             "lexicon": lexicon,
             "contents": contents,
             "signposts": signposts,
         }
-        chosen = {k: settings[k] for k in given if settings.get(k) is not None}
-        chosen.update({k: v for k, v in given.items() if v is not None})
-        if chosen.get("lexicon") is not None:
-            chosen["lexicon"] = Path(chosen["lexicon"])
-        guide = load_script(BuildOptions(source=_source(source), **chosen))
+        guide = load_script(resolve(_source(source), config=config, given=given))
         for warning in guide.warnings:
             _err(f"Warning: {warning}")
         if as_json:
@@ -592,7 +694,7 @@ def serve(
         typer.echo("Press Ctrl+C to stop.")
         try:
             server.serve_forever()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Stopped):
             typer.echo("Stopped serving.")
         finally:
             server.server_close()
@@ -634,7 +736,8 @@ def _block_text(block: Block) -> str:
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script (and ``python -m audioguide``)."""
+    _handle_stop_signals()
     app(prog_name="audioguide")
 
 

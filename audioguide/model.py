@@ -6,7 +6,10 @@ read (Document) -> script (GuideScript) -> synthesise + assemble (BuiltChapter) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
+
+from .dates import EPOCH
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,9 @@ class BuiltChapter:
     """One timing per utterance of the script, in order."""
     guid: str = ""
     """Stable identity of this chapter across rebuilds."""
-    pub_date: str = ""
-    """RFC 2822 date on which this chapter's audio last changed."""
+    pub_date: datetime = EPOCH
+    """The chapter's feed date (:func:`audioguide.dates.assign`: newest first is the listening order),
+    given with the feed's, after the publishers have run."""
     extra_files: dict[str, str] = field(default_factory=dict)
     """Other files of the chapter by role (e.g. "vtt", "srt", "chapters"), relative paths."""
     recipe: str = ""

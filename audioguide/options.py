@@ -54,6 +54,15 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     """Extra outputs besides the chapters, feed and listening page: see :func:`audioguide.publish.formats`."""
     jobs: int = 0
-    """Synthesis worker processes; 0 means one per CPU core."""
+    """Worker processes; 0 means one per CPU core, and more than the cores are capped at them."""
     fallback_engine: str | None = None
     """Engine to build with instead when the chosen one is offline or fails."""
+    settings_file: Path | None = None
+    """The settings file these came from (``None``: none was read). Make options with
+    :func:`audioguide.config.resolve`, which checks every value."""
+    copyright: str | None = None
+    """A copyright notice for the feed (``<copyright>``) and the audio files' tags."""
+    republish: bool = False
+    """Give the guide a new publication time, so every episode gets a new date (apps show them as new).
+    Without it a rebuild keeps the dates of the build before it (:mod:`audioguide.dates`). An action
+    for one build, not a setting: audioguide.toml does not take it."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputError
-from .fsutil import write_atomic
+from .fsutil import read_checked, write_checked
 from .model import GuideScript
 from .speech import Lexicon
 
@@ -42,10 +42,12 @@ def memo_path(root: Path, engine: str, lexicon: Lexicon, title: str, language: s
 
 
 def recall(path: Path) -> dict[str, str]:
-    """Speech text by sentence text, as kept at ``path`` (empty when missing or damaged)."""
+    """Speech text by sentence text, as kept at ``path`` (empty when missing or damaged: a damaged file,
+    one that differs from its checksum, is removed)."""
+    data = read_checked(path)
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        loaded = json.loads(data.decode("utf-8")) if data is not None else {}
+    except ValueError:
         return {}
     return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
@@ -55,6 +57,6 @@ def keep(path: Path, script: GuideScript, memo: dict[str, str]) -> None:
     now = {u.text: u.speech for c in script.chapters for u in c.utterances}
     if now != memo:
         try:
-            write_atomic(path, json.dumps(now, ensure_ascii=False, sort_keys=True))
+            write_checked(path, json.dumps(now, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except (OSError, OutputError):
             pass  # a cache that can't be written only costs time

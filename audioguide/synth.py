@@ -18,8 +18,8 @@ from typing import Any
 
 from .engines import Engine
 from .errors import AudioguideError, EngineError
-from .fsutil import atomic_path, default_cache_dir
-from .wav import canonicalise_wav, wav_samples
+from .fsutil import atomic_path, check, default_cache_dir, drop, seal
+from .wav import canonicalise_wav, plain_wav, wav_samples
 from .workers import Pool, resolve_jobs
 
 __all__ = ["SpeechCache", "cache_key", "default_cache_dir", "resolve_jobs"]
@@ -62,21 +62,44 @@ class SynthesisStats:
     """Sentences synthesised."""
     retries: int = 0
     """Sentences tried again after their worker hung or died."""
+    damaged: int = 0
+    """Cached sentences found damaged (different from their checksum) and made again."""
 
 
 def _synthesize_one(engine: Engine, speech: str, target: Path) -> None:
     """Speak ``speech`` into the cache file ``target``, atomically, as canonical mono WAV.
 
     Engines handle their own quirks (pyttsx3 retries its occasional empty recording); an engine
-    that still hands back no audio is reported.
+    that still hands back no audio is reported. The file's checksum is kept beside it.
     """
     with atomic_path(target) as tmp:
         engine.synthesize(speech, tmp)
-        if tmp.exists() and tmp.stat().st_size > 0:
-            canonicalise_wav(tmp)
-            if wav_samples(tmp) > 0 or not speech.strip():
-                return
-        raise EngineError(f"The {engine.name} engine made no audio for: {_short(speech, 60)}")
+        if not (tmp.exists() and tmp.stat().st_size > 0):
+            raise EngineError(f"The {engine.name} engine made no audio for: {_short(speech, 60)}")
+        canonicalise_wav(tmp)
+        if wav_samples(tmp) == 0 and speech.strip():
+            raise EngineError(f"The {engine.name} engine made no audio for: {_short(speech, 60)}")
+    seal(target)
+
+
+def _usable(target: Path) -> bool | None:
+    """Whether the cached sentence ``target`` can be used: ``True`` when it matches its checksum,
+    ``False`` when it is damaged (and is removed), ``None`` when it is not there. A sentence an older
+    version cached, without a checksum, is kept (and sealed) when it is a whole WAV file."""
+    state = check(target)
+    if state is None and target.is_file():
+        plain = plain_wav(target)
+        if plain is not None and plain[0] > 0:
+            try:
+                seal(target)
+            except OSError:
+                return None
+            return True
+        drop(target)
+        return False
+    if state is False:
+        drop(target)
+    return state
 
 
 class SpeechCache:
@@ -151,6 +174,9 @@ class SpeechCache:
     ) -> list[Path]:
         """Make sure every text in ``speeches`` has audio; return the paths in order.
 
+        Each cached sentence is checked against its checksum; a damaged one is made again (and counted
+        in :attr:`stats`).
+
         With ``jobs`` above 1 and a ``factory``, missing sentences are spoken by that many worker
         processes, each with its own engine from ``factory``; a sentence that takes longer than
         ``timeout`` seconds has its worker killed and is tried once more, then reported as an
@@ -163,12 +189,19 @@ class SpeechCache:
         identity = engine.identity()
         targets = [self.path(cache_key(identity, speech)) for speech in speeches]
         todo: dict[Path, str] = {}
+        damaged = 0
+        seen: set[Path] = set()
         for speech, target in zip(speeches, targets, strict=True):
-            if target not in todo and not target.exists():
+            if target in seen:
+                continue
+            seen.add(target)
+            usable = _usable(target)
+            damaged += usable is False
+            if not usable:
                 todo[target] = speech
         total = len(speeches)
         hits = total - sum(1 for t in targets if t in todo)
-        self.stats = SynthesisStats(hits=hits, misses=len(todo))
+        self.stats = SynthesisStats(hits=hits, misses=len(todo), damaged=damaged)
         done = hits
         if progress:
             progress(done, total)

@@ -22,12 +22,15 @@ def require_tool(name: str) -> str:
 
 def probe_duration(path: Path) -> float:
     """The duration ffprobe reads from an audio file, in seconds."""
+    from .workers import child_setup
+
     ffprobe = require_tool("ffprobe")
     result = subprocess.run(
         [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=child_setup(),  # ends with the build, however the build ends
     )
     try:
         return float(result.stdout.strip())

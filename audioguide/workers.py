@@ -30,9 +30,40 @@ START_TIMEOUT = 120.0
 """Seconds a worker process may take to start (loading a voice model, say)."""
 
 
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def resolve_jobs(jobs: int) -> int:
-    """How many worker processes ``--jobs`` means: 0 is one per CPU core."""
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
+    """How many worker processes ``--jobs`` means: 0 is one per CPU core, and more than the cores are
+    capped at them (more processes than cores only make a build slower)."""
+    return min(jobs, cores()) if jobs > 0 else cores()
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Have Linux kill this process when its parent ends, however it ends (SIGKILL included):
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. Called in each worker and in each external program's child
+    before it starts (``preexec_fn``). ``parent`` is the pid the caller expects as parent: if it has
+    already gone, this process ends at once. Elsewhere than Linux, does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def child_setup() -> Callable[[], None]:
+    """A ``preexec_fn`` for :mod:`subprocess` that makes the program die with this process."""
+    return partial(die_with_parent, os.getpid())
 
 
 def start_method(fresh: bool = False) -> BaseContext:
@@ -46,9 +77,14 @@ def start_method(fresh: bool = False) -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def quiet_worker() -> None:
-    """Workers leave Ctrl+C to the main process, which stops the build cleanly."""
+def quiet_worker(parent: int | None = None) -> None:
+    """Workers leave Ctrl+C to the main process, which stops the build cleanly; a stop signal simply
+    ends them; and they end with the main process, however it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    die_with_parent(parent)
 
 
 Wrap = Callable[[BaseException, "str | None"], BaseException]
@@ -203,7 +239,7 @@ class Pool:
         if self.context is None:
             self.context = start_method(self.fresh)
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.setup), daemon=True)
+        process = self.context.Process(target=_worker_main, args=(child, self.setup, os.getpid()), daemon=True)
         process.start()
         child.close()
         self.workers.append(_Worker(process=process, conn=parent, started=time.monotonic()))
@@ -292,9 +328,9 @@ def _batch(state: object, function: Callable[[Any], Any], items: list[Any]) -> l
     return [function(item) for item in items]
 
 
-def _worker_main(conn: Connection, setup: Callable[[], Any] | None) -> None:
+def _worker_main(conn: Connection, setup: Callable[[], Any] | None, parent: int | None = None) -> None:
     """A worker: run the set-up, then jobs, one at a time, until told to stop."""
-    quiet_worker()
+    quiet_worker(parent)
     try:
         state = setup() if setup is not None else None
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it

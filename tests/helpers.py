@@ -35,5 +35,10 @@ def manifest(out: Path) -> dict[str, Any]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every published file under ``folder`` by relative path, with its bytes (not the build's own
+    ``.audioguide`` folder: its lock, staging folder and list of published files)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] != ".audioguide"
+    }

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "audioguide.workers",
             "audioguide.loudness",
             "audioguide.mp3",
+            "audioguide.dates",
         ),
     ),
     ("language", ("audioguide.i18n", "audioguide.i18n.*")),

@@ -232,8 +232,20 @@ def test_daisy_book_structure_and_timings(built: Path) -> None:
         "Chapter 2 of 3. Staying active",
         "Chapter 3 of 3. Getting support",
     ]
-    signposts = [p for p in content.iter(f"{XHTML}p") if p.get("class") == "signpost"]
-    assert "".join(signposts[0].itertext()) == "End of chapter 1. Next: Staying active."
+    signposts = ["".join(p.itertext()) for p in content.iter(f"{XHTML}p") if p.get("class") == "signpost"]
+    # The title page goes on with the spoken contents, as heard, without the podcast-app hint.
+    assert signposts[:2] == [
+        "This guide has three chapters.",
+        "Chapter 1: About inclusion body myositis. Chapter 2: Staying active. Chapter 3: Getting support.",
+    ]
+    assert "podcast app" not in text
+    assert signposts[2] == "End of chapter 1. Next: Staying active."
+    # The title heading's SMIL file plays the title, then the contents, from the contents chapter's audio.
+    contents = next(c for c in manifest(built)["chapters"] if c["kind"] == "contents")
+    pars = ET.parse(built / "daisy" / "s001.smil").getroot().findall("body/seq/par")
+    clips = [_npt(p.find("audio").get("clip-begin", "")) for p in pars]  # type: ignore[union-attr]
+    assert clips == [s["start"] for s in contents["sentences"][:-1]]
+    assert {p.find("audio").get("src") for p in pars} == {"00-contents.mp3"}  # type: ignore[union-attr]
 
 
 def test_daisy_book_without_contents_chapter(tmp_path: Path) -> None:
@@ -250,7 +262,9 @@ def test_rebuild_gives_the_same_books_and_replaces_daisy_whole(tmp_path: Path) -
     _build(tmp_path, tmp_path / "cache")
     assert snapshot(out / "daisy") == first_daisy
     assert _epub(out).read_bytes() == first_epub
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    # Nothing left over: only the build's own folder (its lock and list of published files).
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".audioguide"]
+    assert sorted(p.name for p in (out / ".audioguide").iterdir()) == ["lock", "published.json"]
 
 
 def test_failed_daisy_write_keeps_the_previous_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

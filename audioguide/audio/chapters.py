@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import content_named
+from .. import mp3
+from ..errors import ToolError
+from ..fsutil import check, content_named, drop
+from ..loudness import LIMIT_DBTP, db_to_gain
 from ..model import BuiltChapter, ChapterScript, GuideScript
 from ..pacing import Pacing
 from ..workers import Pool, ProgressFn
 from .layout import ChapterLayout, chapter_gain, first_gain, layout_chapter, over_limit
-from .prepared import Prepared, prepare, prepared_path
+from .prepared import Prepared, prepare, prepared_path, prepared_state
 from .render import Tags, assemble_chapter, render_segment, segment_key, segment_path
 
 LANG3 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld", "cy": "cym", "ga": "gle"}
@@ -34,10 +38,8 @@ Job = tuple[list[tuple[Path, int, bool]], int, float, Path]
 
 @dataclass(frozen=True)
 class Earlier:
-    """What the previous build in the output folder made, so that an unchanged chapter keeps its file and date."""
+    """What the previous build in the output folder made, so that an unchanged chapter keeps its file."""
 
-    dates: dict[object, object]
-    """Publication date by chapter MP3 sha256."""
     made: dict[str, dict[str, Any]]
     """The manifest record of each chapter MP3 by its recipe."""
 
@@ -46,7 +48,6 @@ class Earlier:
         """From the earlier build's manifest (empty when there is none)."""
         chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
         return cls(
-            dates={c.get("sha256"): c.get("pub_date") for c in chapters},
             made={c["recipe"]: c for c in chapters if c.get("recipe") and isinstance(c.get("audio"), str)},
         )
 
@@ -69,17 +70,27 @@ def make_chapters(
     root: Path,
     pacing: Pacing,
     author: str,
+    copyright: str | None = None,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
+    cover: Callable[[], bytes] | None = None,
     progress: ProgressFn | None,
+    damaged: Counter[str] | None = None,
 ) -> list[BuiltChapter]:
     """Every chapter of ``script`` as a tagged MP3 in ``out/audio``, from the sentence audio at ``paths``
-    (by speech text), with the cache folder ``root``."""
+    (by speech text), with the cache folder ``root``, each carrying the cover art ``cover()`` returns (PNG).
+    Their feed dates are given later, with the feed's (:func:`audioguide.dates.assign`).
+
+    Every cached prepared sentence and encoded segment is checked against its checksum first; a
+    damaged one is made again and counted in ``damaged`` (``"prepared"``, ``"segment"``). Each chapter
+    is checked before it is handed on (:func:`check_chapter`)."""
+    damaged = Counter() if damaged is None else damaged
     wavs = list(dict.fromkeys(paths.values()))
     # Sentences spoken in this build were prepared where they were spoken; older ones may not be.
     places = {w: prepared_path(root, w) for w in wavs}
-    missing = [w for w in wavs if not places[w].is_file()]
+    states = {w: prepared_state(places[w]) for w in wavs}
+    damaged["prepared"] += sum(1 for state in states.values() if state is False)
+    missing = [w for w in wavs if not states[w]]
     made = workers.map("Preparing speech", partial(prepare_cached, root=root), missing, progress)
     fresh = dict(zip(missing, made, strict=True))
     prepared = {w: fresh.get(w) or prepare(w, places[w]) for w in wavs}
@@ -97,7 +108,13 @@ def make_chapters(
             for segment in layout.segments:
                 part = segment_path(root, segment_key(segment, found, gain))
                 parts.append(part)
-                if part not in jobs and not part.is_file():
+                if part in jobs:
+                    continue
+                state = check(part)
+                if state is False:
+                    damaged["segment"] += 1
+                    drop(part)
+                if not state:
                     items = [(found[i].path, at, over_limit(found[i], gain)) for i, at in segment.items]
                     jobs[part] = (items, segment.samples, gain, part)
             plans.append(parts)
@@ -113,14 +130,49 @@ def make_chapters(
     if gains != first:
         plans = encode(gains)
     total = sum(1 for c in script.chapters if c.kind == "chapter")
-    tags = partial(_tags, script=script, author=author, total=total)
+    art = cover() if cover is not None else b""
+    tags = partial(_tags, script=script, author=author, total=total, cover=art, copyright=copyright)
     join: Callable[[ChapterScript, ChapterLayout, list[Path]], BuiltChapter] = partial(
-        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier, now=now
+        _assemble, tags=tags, out=out, guide_id=guide_id, earlier=earlier
     )
-    return [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    built = [join(c, layout, parts) for c, layout, parts in zip(script.chapters, layouts, plans, strict=True)]
+    for chapter, layout, found, gain in zip(built, layouts, sentences, gains, strict=True):
+        check_chapter(out / chapter.audio, layout, found, gain)
+    return built
 
 
-def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: int) -> Tags:
+def check_chapter(path: Path, layout: ChapterLayout, sentences: list[Prepared], gain_db: float) -> None:
+    """A cheap check of a finished chapter file before it is published: its MP3 frames are exactly the
+    ones its layout gives, and its sentences' stored true peaks (and lengths) agree with the limit at
+    its gain. :class:`ToolError` if not, so that the chapter is never published."""
+    import math
+
+    data = path.read_bytes()
+    start = 0
+    if data[:3] == b"ID3" and len(data) >= 10:
+        start = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))
+    expected = sum(mp3.frames_for(s.samples) for s in layout.segments)
+    try:
+        found = mp3.count_frames(data[start:])
+    except ToolError:
+        found = -1
+    limit = db_to_gain(LIMIT_DBTP)
+    peaks_ok = all(
+        math.isfinite(s.peak) and 0.0 <= s.peak and (s.peak * db_to_gain(gain_db) <= limit or over_limit(s, gain_db))
+        for s in sentences
+    )
+    lengths_ok = list(layout.lengths) == [s.samples for s in sentences]
+    if found != expected or not peaks_ok or not lengths_ok:
+        why = f"{found} MP3 frames where {expected} were expected" if found != expected else "its measurements disagree"
+        raise ToolError(
+            f"The chapter file {path.name} came out wrong ({why}), so it was not published. "
+            "Clear the cache with 'audioguide cache clear' and build again."
+        )
+
+
+def _tags(
+    chapter: ChapterScript, *, script: GuideScript, author: str, total: int, cover: bytes, copyright: str | None
+) -> Tags:
     return Tags(
         title=chapter.title if chapter.kind == "chapter" else f"{chapter.title}: {script.title}",
         album=script.title,
@@ -128,6 +180,8 @@ def _tags(chapter: ChapterScript, *, script: GuideScript, author: str, total: in
         track=max(chapter.number, 0) or 0,
         total=total,
         language=LANG3.get(script.language.split("-")[0], "und"),
+        cover=cover,
+        copyright=copyright or "",
     )
 
 
@@ -140,11 +194,10 @@ def _assemble(
     out: Path,
     guide_id: uuid.UUID,
     earlier: Earlier,
-    now: str,
 ) -> BuiltChapter:
     """Join a chapter's segments into its MP3, or find the same MP3 the last build made."""
     tagged = tags(chapter)
-    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], vars(tagged)]).encode()).hexdigest()
+    recipe = hashlib.sha256(json.dumps([[p.name for p in parts], tagged.key()]).encode()).hexdigest()
     stem, digest, size = "", "", 0
     before = earlier.made.get(recipe)
     if before:
@@ -173,6 +226,5 @@ def _assemble(
         sha256=digest,
         timings=layout.timings,
         guid=str(uuid.uuid5(guide_id, chapter.slug)),
-        pub_date=str(earlier.dates.get(digest) or now),
         recipe=recipe,
     )

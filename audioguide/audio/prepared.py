@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ToolError
+from ..fsutil import check, drop, read_checked, write_checked
 from ..loudness import LIMIT_DBTP, TARGET_LUFS, db_to_gain
 from ..wav import SAMPLE_RATE, load_pcm
 
@@ -63,9 +65,22 @@ def audio_path(measurements: Path) -> Path:
 
 
 def read_audio(measurements: Path) -> Any:
+    """The kept samples beside ``measurements``, checked against their checksum (:class:`ToolError`
+    if they differ: the cache was damaged during the build)."""
+    found = _audio(measurements)
+    if found is None:
+        raise ToolError(
+            f"The cached audio {audio_path(measurements).name} was damaged during the build; run the build again."
+        )
+    return found
+
+
+def _audio(measurements: Path) -> Any:
+    """The kept samples as floats, or ``None`` if they are missing or damaged."""
     import numpy as np
 
-    return np.fromfile(audio_path(measurements), dtype="<i2").astype(np.float64) / 32768.0
+    data = read_checked(audio_path(measurements))
+    return None if data is None else np.frombuffer(data, dtype="<i2").astype(np.float64) / 32768.0
 
 
 def _to_pcm(samples: Any) -> bytes:
@@ -75,30 +90,46 @@ def _to_pcm(samples: Any) -> bytes:
 
 
 def _keep(measurements: Path, numbers: Any, audio: Any) -> None:
-    """Keep ``audio`` and then ``numbers`` (so that the numbers' file says both are whole), atomically."""
+    """Keep ``audio`` and then ``numbers``, each with its checksum, atomically."""
+    import io
+
     import numpy as np
 
-    from ..fsutil import atomic_path
-
-    with atomic_path(audio_path(measurements)) as tmp:
-        tmp.write_bytes(_to_pcm(audio))  # (numpy's tofile would not say why a write failed)
-    with atomic_path(measurements) as tmp, open(tmp, "wb") as fh:
-        np.save(fh, np.asarray(numbers, dtype=np.float64))
+    write_checked(audio_path(measurements), _to_pcm(audio))
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(numbers, dtype=np.float64))
+    write_checked(measurements, buffer.getvalue())
 
 
 def _recall(measurements: Path, leading: int) -> Any:
     """The numbers kept by :func:`_keep` (at least ``leading`` of them, the first being the audio's
     length), or ``None`` if they or the audio are missing or damaged."""
+    import io
+
     import numpy as np
 
+    data = read_checked(measurements)
+    if data is None:
+        return None
     try:
-        numbers = np.load(measurements)
+        numbers = np.load(io.BytesIO(data))
         size = audio_path(measurements).stat().st_size
     except (OSError, ValueError, EOFError):
         return None
     if numbers.ndim != 1 or len(numbers) < leading or size != 2 * int(numbers[0]):
         return None
     return numbers
+
+
+def prepared_state(measurements: Path) -> bool | None:
+    """Whether a prepared sentence is whole (its measurements and its samples match their checksums):
+    ``False`` when damaged (both are then removed, to be made again), ``None`` when not made."""
+    states = [check(measurements), check(audio_path(measurements))]
+    if False in states:
+        drop(measurements)
+        drop(audio_path(measurements))
+        return False
+    return None if None in states else True
 
 
 def sentence_loudness(samples: Any) -> float:
@@ -148,8 +179,9 @@ def limited_at(path: Path, gain_db: float) -> tuple[Any, Any]:
 
     dest = path.with_name(f"{path.stem}@{gain_db:+.1f}dB.npy")
     kept = _recall(dest, 1)
-    if kept is not None:
-        return read_audio(dest), kept[1:]
+    audio = _audio(dest) if kept is not None else None
+    if kept is not None and audio is not None:
+        return audio, kept[1:]
     x = limit(read_audio(path) * db_to_gain(gain_db), db_to_gain(LIMIT_DBTP), SAMPLE_RATE)
     meter = LoudnessMeter(SAMPLE_RATE, FINE)
     meter.feed(x)

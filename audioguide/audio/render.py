@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import mp3
 from ..errors import ToolError
@@ -12,6 +13,9 @@ from ..loudness import LIMIT_DBTP, db_to_gain
 from ..wav import SAMPLE_RATE
 from .layout import Segment
 from .prepared import PREPARED_FORMAT, Prepared, limited_at, read_audio
+
+if TYPE_CHECKING:
+    from mutagen.id3 import APIC
 
 SEGMENT_FORMAT = "segment-1"
 """Changes whenever segment rendering changes, so that segments encoded by older versions are not used."""
@@ -50,7 +54,7 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
     :func:`.layout.over_limit` at the chapter's gain (a sentence louder than the chapter as a whole): those
     are limited at it, the rest simply take the gain. Memory holds one sentence.
     """
-    from ..fsutil import atomic_path
+    from ..fsutil import write_checked
 
     def pcm() -> Iterator[bytes]:
         import numpy as np
@@ -70,8 +74,7 @@ def render_segment(items: Sequence[tuple[Path, int, bool]], samples: int, gain_d
             f"The MP3 encoder made {found} frames where {mp3.frames_for(samples)} were expected; "
             "chapter timings would be wrong. Please report this with your lameenc version."
         )
-    with atomic_path(dest) as tmp:
-        tmp.write_bytes(frames)
+    write_checked(dest, frames)  # with its checksum, checked before the segment is used again
     return found
 
 
@@ -108,13 +111,25 @@ class Tags:
     """ISO 639-2 language code."""
     genre: str = "Speech"
     """ID3 genre."""
+    cover: bytes = b""
+    """Cover art as PNG bytes (an APIC front cover), or empty for none."""
+    copyright: str = ""
+    """Copyright notice (TCOP), or empty for none."""
+
+    def key(self) -> dict[str, object]:
+        """The tags as JSON-ready values, the cover by its hash: what the tag bytes depend on."""
+        import hashlib
+
+        found: dict[str, object] = dict(vars(self))
+        found["cover"] = hashlib.sha256(self.cover).hexdigest() if self.cover else ""
+        return found
 
 
 def id3_tag(tags: Tags) -> bytes:
     """An ID3v2.4 tag holding ``tags``, as the bytes that start an MP3 file."""
     import io
 
-    from mutagen.id3 import ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK
+    from mutagen.id3 import ID3, TALB, TCON, TCOP, TIT2, TLAN, TPE1, TRCK
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
@@ -123,6 +138,17 @@ def id3_tag(tags: Tags) -> bytes:
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.total}"))
     id3.add(TLAN(encoding=3, text=tags.language))
     id3.add(TCON(encoding=3, text=tags.genre))
+    if tags.copyright:
+        id3.add(TCOP(encoding=3, text=tags.copyright))
+    if tags.cover:
+        id3.add(cover_frame(tags.cover))
     buffer = io.BytesIO()
     id3.save(buffer, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
+
+
+def cover_frame(png: bytes) -> APIC:
+    """An ID3 APIC frame holding ``png`` as the front cover, as podcast apps and players look for it."""
+    from mutagen.id3 import APIC, PictureType
+
+    return APIC(encoding=3, mime="image/png", type=PictureType.COVER_FRONT, desc="Cover", data=png)

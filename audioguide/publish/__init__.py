@@ -16,9 +16,11 @@ import pkgutil
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from ..dates import EPOCH
 from ..errors import InputError
 from ..ids import guide_id
 
@@ -42,6 +44,9 @@ class PublishContext:
     """Guide-level facts (title, language, author, base_url, ...), as in manifest.json."""
     options: BuildOptions
     """The build's options."""
+    published: datetime = EPOCH
+    """The guide's publication time (:mod:`audioguide.dates`); the episodes' own dates are given with
+    the feed, after the publishers."""
 
     @property
     def guide_id(self) -> uuid.UUID:

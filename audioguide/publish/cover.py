@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import OutputError
-from ..fsutil import write_atomic
+from ..fsutil import read_checked, write_checked
 
 SIZE = 1400
 """Width and height in pixels (Apple asks for 1400 to 3000)."""
@@ -53,14 +53,15 @@ def cached_path(title: str, root: Path) -> Path:
 
 
 def cached_png(title: str, root: Path) -> bytes:
-    """The cover for ``title``, drawn once and kept in the cache (drawing takes longer than a rebuild)."""
+    """The cover for ``title``, drawn once and kept in the cache with its checksum (drawing takes longer
+    than a rebuild); a kept cover that differs from its checksum is drawn again."""
     kept = cached_path(title, root)
+    found = read_checked(kept)
+    if found is not None:
+        return found
+    data = cover_png(title)
     try:
-        return kept.read_bytes()
-    except OSError:
-        data = cover_png(title)
-    try:
-        write_atomic(kept, data)
+        write_checked(kept, data)
     except (OSError, OutputError):
         pass  # a cache that can't be written only costs time
     return data

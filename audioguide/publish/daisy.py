@@ -4,7 +4,8 @@ The book is one flat folder, as DAISY players expect:
 
 - ``ncc.html``: the navigation control centre: the title (``h1 class="title"``), one ``h1`` per
   chapter and one ``h2`` per subsection, each linking to the first ``par`` of its SMIL file, and the
-  book's metadata;
+  book's metadata; the title heading plays the guide's title and then its spoken contents (the
+  chapter list), when the build has one;
 - ``content.html``: the full text, every sentence a ``span`` with an id;
 - ``s001.smil`` ...: one SMIL 1.0 file per NCC heading, one ``par`` per sentence pairing the text with
   its clip of the chapter MP3 (contiguous clips from the build's sentence timings);
@@ -228,7 +229,7 @@ def publish(ctx: PublishContext) -> Published:
     """Write ``daisy/`` whole, replacing an earlier book in one step."""
     out = Path(ctx.out)
     _remove_leftovers(out)
-    talking_book = book(ctx, "daisy")
+    talking_book = book(ctx, "daisy", spoken_contents=True)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{FOLDER}-new-", dir=out))
     except OSError as exc:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from ..dates import EPOCH, assign, rfc2822
 
 if TYPE_CHECKING:
     from . import PublishContext
@@ -15,7 +18,10 @@ if TYPE_CHECKING:
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 """The Podcasting 2.0 namespace. The spec names https://podcastindex.org/namespace/1.0 and says
-clients must treat this GitHub address as identical; gPodder's podcastparser knows only this one."""
+clients must treat this GitHub address as identical. podcastparser (0.6.11, gPodder's parser on PyPI)
+reads podcast:transcript and podcast:chapters only under this one; feedparser reads either (it goes
+by the prefix); Debian's gPodder 3.11 (podcastparser 0.6.9) reads neither. So this one is kept:
+tests/test_feed_dates.py checks what each reads."""
 ATOM = "http://www.w3.org/2005/Atom"
 PSC = "http://podlove.org/simple-chapters"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -71,10 +77,12 @@ class Episode:
     """A short description of the chapter."""
     guid: str
     """Stable identity across rebuilds."""
-    pub_date: str
-    """RFC 2822 date."""
     media: Media
     """The audio."""
+    pub_date: datetime = EPOCH
+    """The episode's date; :func:`dated` gives every episode its date (a publisher leaves it out)."""
+    link: str | None = None
+    """The episode's web page: its chapter on the listening page."""
     number: int | None = None
     """itunes:episode, or None for the contents (trailer)."""
     episode_type: str = "full"
@@ -115,6 +123,10 @@ class Podcast:
     """itunes:owner email."""
     category: tuple[str, str] = ("Health & Fitness", "Medicine")
     """Apple category and subcategory."""
+    copyright: str | None = None
+    """The channel's copyright notice."""
+    last_build: datetime | None = None
+    """lastBuildDate: when the feed's content last changed."""
     episodes: list[Episode] = field(default_factory=list)
     """Items in listening order."""
 
@@ -162,6 +174,10 @@ def render(podcast: Podcast, generator: str = "audioguide") -> bytes:
     _text(ch, "link", podcast.link)
     _text(ch, "description", podcast.description)
     _text(ch, "language", podcast.language)
+    if podcast.copyright:
+        _text(ch, "copyright", podcast.copyright)
+    if podcast.last_build is not None:
+        _text(ch, "lastBuildDate", rfc2822(podcast.last_build))
     _text(ch, "generator", generator)
     if podcast.self_url:
         ET.SubElement(ch, "atom:link", {"href": podcast.self_url, "rel": "self", "type": "application/rss+xml"})
@@ -190,13 +206,15 @@ def render(podcast: Podcast, generator: str = "audioguide") -> bytes:
         item = ET.SubElement(ch, "item")
         _text(item, "title", ep.title)
         _text(item, "itunes:title", ep.title)
+        if ep.link:
+            _text(item, "link", ep.link)
         _text(item, "description", ep.description)
         _text(item, "itunes:summary", ep.description)
         ET.SubElement(
             item, "enclosure", {"url": xml_safe(ep.media.url), "length": str(ep.media.bytes), "type": ep.media.type}
         )
         _text(item, "guid", ep.guid, isPermaLink="false")
-        _text(item, "pubDate", ep.pub_date)
+        _text(item, "pubDate", rfc2822(ep.pub_date))
         _text(item, "itunes:duration", _duration(ep.media.duration))
         _text(item, "itunes:episodeType", ep.episode_type)
         if ep.number is not None:
@@ -244,6 +262,7 @@ def podcast(ctx: PublishContext, extra: tuple[Episode, ...] = ()) -> Podcast:
         locked=options.locked,
         owner_name=options.owner_name,
         owner_email=options.owner_email,
+        copyright=options.copyright,
     )
     lang = script.language
     for chapter in ctx.chapters:
@@ -251,10 +270,11 @@ def podcast(ctx: PublishContext, extra: tuple[Episode, ...] = ()) -> Podcast:
         numbered = chapter.script.kind == "chapter"
         found.episodes.append(
             Episode(
-                title=chapter.script.title if numbered else f"Contents of {script.title}",
+                title=chapter.script.title,  # not the show's title again: Apple asks for that
                 description=chapter.script.summary or chapter.script.title,
                 guid=chapter.guid,
                 pub_date=chapter.pub_date,
+                link=chapter_link(base, chapter.script.number),
                 media=Media(url=join_url(base, chapter.audio), bytes=chapter.bytes, duration=chapter.duration),
                 number=chapter.script.number if numbered else None,
                 episode_type="full" if numbered else "trailer",
@@ -271,17 +291,34 @@ def podcast(ctx: PublishContext, extra: tuple[Episode, ...] = ()) -> Podcast:
     return found
 
 
-def rfc2822(moment: float) -> str:
-    """``moment`` as an RFC 2822 date in local time, as feeds want it ("Wed, 25 Nov 2026 20:40:00 +0000")."""
-    local = time.localtime(moment)
-    gmtoff = (
-        local.tm_gmtoff if local.tm_gmtoff is not None else -(time.altzone if local.tm_isdst > 0 else time.timezone)
-    )  # platforms without tm_gmtoff
-    offset = gmtoff // 60
-    day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.tm_wday]
-    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[local.tm_mon - 1]
-    sign = "+" if offset >= 0 else "-"
-    return (
-        f"{day}, {local.tm_mday:02d} {month} {local.tm_year} {local.tm_hour:02d}:{local.tm_min:02d}:"
-        f"{local.tm_sec:02d} {sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
-    )
+def chapter_link(base: str | None, number: int) -> str:
+    """The listening page's address for chapter ``number`` (0 for the spoken contents).
+
+    The page does not yet act on a fragment; ``#N`` is the address it is asked to answer to (its
+    chapter buttons are in the same order), so a link made now keeps working when it does.
+    """
+    return join_url(base, f"index.html#{number}")
+
+
+def dated(podcast: Podcast, kept: Mapping[str, datetime], published: datetime, republish: bool) -> Podcast:
+    """``podcast`` with every episode dated by its place (:func:`audioguide.dates.assign`), the earlier
+    build's dates ``kept`` where they still fit."""
+    from dataclasses import replace
+
+    found = assign([e.guid for e in podcast.episodes], kept, published, republish)
+    return replace(podcast, episodes=[replace(e, pub_date=found[e.guid]) for e in podcast.episodes])
+
+
+def render_dated(
+    podcast: Podcast, generator: str, kept: datetime | None, previous: bytes | None, moment: datetime
+) -> tuple[bytes, datetime]:
+    """The feed's bytes and its lastBuildDate: ``kept`` (the earlier build's) while the feed is otherwise
+    the same as ``previous`` (the earlier feed's bytes), else ``moment``; so a rebuild that changes
+    nothing gives the same bytes, and any change moves lastBuildDate."""
+    from dataclasses import replace
+
+    if kept is not None and previous is not None:
+        body = render(replace(podcast, last_build=kept), generator)
+        if body == previous:
+            return body, kept
+    return render(replace(podcast, last_build=moment), generator), moment

@@ -1,7 +1,9 @@
 """The whole guide as one file with chapter marks: an MP3 (ID3 CHAP/CTOC) and an M4B audiobook.
 
 The MP3 is made by stream copy of the chapter MP3s (no second encode); the M4B needs AAC, so it is
-encoded once from them.
+encoded once from them. Both carry the cover art (an ID3 APIC frame; an MP4 ``covr`` atom), and the
+M4B is marked as an audiobook (``stik`` 2), which is what puts it on an Apple device's audiobook shelf.
+The MP3 is also a feed episode, after the chapters, with captions and a transcript of its own.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ToolError
 from ..fsutil import atomic_path, content_named
 from ..tools import probe_duration, require_tool
+from ..workers import child_setup
 from . import Published, register
-from .feed import Episode, Media, join_url
-from .transcripts import subsection_starts
+from .feed import Episode, Media, Transcript, join_url
+from .transcripts import subsection_starts, whole_guide_files
 
 if TYPE_CHECKING:
     from . import PublishContext
@@ -61,6 +64,8 @@ def _ffmetadata(ctx: PublishContext, marks: list[dict[str, Any]]) -> str:
         f"artist={esc(str(meta['author']))}",
         "genre=Speech",
     ]
+    if ctx.options.copyright:
+        lines.append(f"copyright={esc(ctx.options.copyright)}")
     for mark in marks:
         lines += [
             "[CHAPTER]",
@@ -72,9 +77,17 @@ def _ffmetadata(ctx: PublishContext, marks: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, codec: list[str], fmt: str) -> None:
+def _run_concat(
+    ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, codec: list[str], fmt: str, cover: bytes = b""
+) -> None:
+    """Join the chapter MP3s into ``dest`` with ffmpeg; with ``cover`` (PNG) as an attached picture
+    (an ID3 APIC front cover: ffmpeg writes it among its own frames, so the chapter frames keep their order)."""
     ffmpeg = require_tool("ffmpeg")
-    with tempfile.TemporaryDirectory(prefix="audioguide-full-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=".audioguide-full-", dir=ctx.out) as tmp:  # inside the staging folder
+        picture: list[str] = []
+        if cover:
+            (Path(tmp) / "cover.png").write_bytes(cover)
+            picture = ["-i", str(Path(tmp) / "cover.png")]
         listing = Path(tmp) / "list.txt"
         listing.write_text(
             "".join(
@@ -98,8 +111,15 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
             str(listing),
             "-i",
             str(metadata),
+            *picture,
             "-map",
             "0:a",
+            *(
+                ["-map", "2:v", "-disposition:v", "attached_pic", "-metadata:s:v", "comment=Cover (front)"]
+                if cover
+                else []
+            ),
+            *(["-metadata:s:v", "title=Cover"] if cover else []),
             "-map_metadata",
             "1",
             "-map_chapters",
@@ -114,10 +134,11 @@ def _run_concat(ctx: PublishContext, marks: list[dict[str, Any]], dest: Path, co
             "-y",
             str(dest),
         ]
-        result = subprocess.run(cmd, capture_output=True, check=False)
+        result = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=child_setup())
     if result.returncode != 0:
+        said = " ".join(result.stderr.decode(errors="replace").split())[-300:]  # one line
         raise ToolError(
-            f"ffmpeg could not make the whole-guide file: {result.stderr.decode(errors='replace').strip()[-300:]}"
+            f"ffmpeg could not make the whole-guide file: {said or 'it stopped without saying why (is the disk full?)'}"
         )
 
 
@@ -135,34 +156,45 @@ def publish_mp3(ctx: PublishContext) -> Published:
         return f"{slug}-whole-guide-{found['sha256'][:10]}.mp3"
 
     with content_named(ctx.out / "audio", name_for) as tmp:
-        _run_concat(ctx, marks, tmp, ["-c", "copy", "-id3v2_version", "4", "-write_xing", "1"], "mp3")
-    rel = f"audio/{slug}-whole-guide-{found['sha256'][:10]}.mp3"
-    chapters_rel = f"audio/{slug}-whole-guide-{found['sha256'][:10]}.chapters.json"
+        _run_concat(ctx, marks, tmp, ["-c", "copy", "-id3v2_version", "4", "-write_xing", "1"], "mp3", _cover(ctx))
+    stem = f"audio/{slug}-whole-guide-{found['sha256'][:10]}"
+    rel = f"{stem}.mp3"
+    chapters_rel = f"{stem}.chapters.json"
     doc = {"version": "1.2.0", "chapters": [{"startTime": round(m["start"], 3), "title": m["title"]} for m in marks]}
     with atomic_path(ctx.out / chapters_rel) as tmp_json:
         tmp_json.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # The transcripts follow the chapters at the offsets the chapter marks use.
+    offsets = [m["start"] for m in marks if m["level"] == 1]
+    written = whole_guide_files(ctx, offsets, stem)
     duration = round(marks[-1]["end"], 3) if marks else 0.0
     record = {
         "audio": rel,
         "bytes": found["bytes"],
         "sha256": found["sha256"],
         "chapters": chapters_rel,
+        "files": dict(sorted(written.items())),
         "duration": duration,
         "marks": [{"title": m["title"], "start": round(m["start"], 3), "level": m["level"]} for m in marks],
     }
-    base, title = ctx.options.base_url, ctx.script.title
+    base, title, lang = ctx.options.base_url, ctx.script.title, ctx.script.language
     episode = Episode(
-        title=f"The whole guide: {title}",
+        title="The whole guide",  # not the show's title again: Apple asks for that
         description=f"All of {title} in one episode, with a chapter mark for every section.",
         guid=str(uuid.uuid5(ctx.guide_id, "whole-guide")),
-        pub_date=max(c.pub_date for c in ctx.chapters),
+        link=join_url(base, "index.html"),
         media=Media(url=join_url(base, rel), bytes=found["bytes"], duration=duration),
         number=None,
         episode_type="bonus",
+        transcripts=(
+            Transcript(join_url(base, written["vtt"]), "text/vtt", lang, "captions"),
+            Transcript(join_url(base, written["srt"]), "application/x-subrip", lang, "captions"),
+            Transcript(join_url(base, written["html"]), "text/html", lang),
+        ),
         chapters_url=join_url(base, chapters_rel),
         chapter_marks=tuple((round(m["start"], 3), m["title"]) for m in marks),
     )
-    return Published([rel, chapters_rel], episodes=(episode,), manifest={"whole_guide": record})
+    paths = [rel, chapters_rel, *(written[k] for k in sorted(written))]
+    return Published(paths, episodes=(episode,), manifest={"whole_guide": record})
 
 
 @register("m4b", "audiobook", tools=("ffmpeg",))
@@ -172,4 +204,27 @@ def publish_m4b(ctx: PublishContext) -> Published:
     rel = f"{ctx.meta['slug']}.m4b"
     with atomic_path(ctx.out / rel) as tmp:
         _run_concat(ctx, marks, tmp, ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart"], "ipod")
+        _tag_m4b(tmp, _cover(ctx))
     return Published([rel])
+
+
+def _cover(ctx: PublishContext) -> bytes:
+    """The build's cover art (PNG), which the build wrote before the publishers run."""
+    try:
+        return (ctx.out / str(ctx.meta.get("cover") or "cover.png")).read_bytes()
+    except OSError:
+        return b""
+
+
+def _tag_m4b(path: Path, png: bytes) -> None:
+    """Mark the M4B as an audiobook (``stik`` 2) and give it the cover art (``covr``)."""
+    from mutagen.mp4 import MP4, MP4Cover
+
+    audio = MP4(path)
+    if audio.tags is None:
+        audio.add_tags()
+    assert audio.tags is not None
+    audio.tags["stik"] = [2]
+    if png:
+        audio.tags["covr"] = [MP4Cover(png, imageformat=MP4Cover.FORMAT_PNG)]
+    audio.save(padding=lambda info: 0)

@@ -9,18 +9,18 @@ Clips are contiguous: a sentence's clip runs from its own start to the start of 
 so the pause after it plays with it and a player that plays the clips one after another sounds like
 the chapter MP3. The last clip ends where the last sentence ends (before the chapter's silent tail).
 
-The spoken contents chapter becomes the book's title page: only its first sentence, the guide's
-title, is used. The rest of it (the spoken chapter list, which mentions podcast apps) is left out;
-the book's own table of contents (the NCC, the navigation document) takes its place.
+The spoken contents chapter becomes the book's title page: its first sentence, the guide's title,
+is the title heading. The EPUB uses only that (its navigation document is the contents); the DAISY
+book also keeps the spoken contents after the title (``spoken_contents``), as a DAISY reader hears
+it, but not its closing sentence, which tells podcast listeners how to skip chapters.
 """
 
 from __future__ import annotations
 
-import email.utils
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
@@ -119,7 +119,7 @@ class Book:
     identifier: uuid.UUID
     """Stable identity of the book: the same guide gives the same identifier on every build."""
     modified: datetime
-    """When the audio last changed (the newest chapter's publication date), in UTC."""
+    """The guide's publication time (:mod:`audioguide.dates`), in UTC."""
     parts: tuple[Part, ...]
     """The title page (if the guide has a spoken contents chapter) and the chapters."""
 
@@ -198,18 +198,20 @@ def _title_part(chapter: BuiltChapter, title: str) -> Part:
     )
 
 
-def _modified(chapters: list[BuiltChapter]) -> datetime:
-    dates: list[datetime] = []
-    for chapter in chapters:
-        try:
-            dates.append(email.utils.parsedate_to_datetime(chapter.pub_date).astimezone(timezone.utc))
-        except (TypeError, ValueError):
-            continue
-    return max(dates, default=datetime(2000, 1, 1, tzinfo=timezone.utc)).replace(microsecond=0)
+def _contents_blocks(chapter: BuiltChapter) -> list[Block]:
+    """The spoken contents after its first sentence (the title) and without its closing sentence (how to
+    skip chapters in a podcast app), as blocks; the clips are the chapter's own, so still contiguous."""
+    blocks = _blocks(chapter, "contents")[1:]  # the first block is the title sentence, the title page's heading
+    if blocks and len(chapter.script.utterances) > 2:
+        *rest, last = blocks
+        kept = last.sentences[:-1]
+        blocks = [*rest, Block(last.kind, last.id, kept, last.label)] if kept else rest
+    return blocks
 
 
-def book(ctx: PublishContext, edition: str) -> Book:
-    """Lay the build out as a talking book; ``edition`` ("daisy", "epub") varies the identifier."""
+def book(ctx: PublishContext, edition: str, spoken_contents: bool = False) -> Book:
+    """Lay the build out as a talking book; ``edition`` ("daisy", "epub") varies the identifier. With
+    ``spoken_contents``, the title page goes on with the spoken contents (see the module's notes)."""
     script = ctx.script
     parts: list[Part] = []
     for chapter in ctx.chapters:
@@ -217,7 +219,10 @@ def book(ctx: PublishContext, edition: str) -> Book:
             continue
         if chapter.script.kind == "contents":
             if not parts:
-                parts.append(_title_part(chapter, script.title))
+                title = _title_part(chapter, script.title)
+                if spoken_contents:
+                    title = replace(title, blocks=(*title.blocks, *_contents_blocks(chapter)))
+                parts.append(title)
             continue
         key = f"c{chapter.script.number:02d}"
         parts.append(
@@ -239,7 +244,7 @@ def book(ctx: PublishContext, edition: str) -> Book:
         narrator=narrator,
         generator=str(ctx.meta.get("generator") or "audioguide"),
         identifier=uuid.uuid5(ctx.guide_id, f"talking-book/{edition}"),
-        modified=_modified(ctx.chapters),
+        modified=ctx.published.astimezone(timezone.utc).replace(microsecond=0),
         parts=tuple(parts),
     )
 

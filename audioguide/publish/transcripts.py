@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..fsutil import write_atomic
 from ..i18n import direction
-from ..model import BuiltChapter
+from ..model import BuiltChapter, ChapterScript, Utterance
 from . import FIRST, Published, register
 from .feed import xml_safe
 
@@ -60,10 +60,12 @@ def webvtt(chapter: BuiltChapter) -> str:
 
 
 def srt(chapter: BuiltChapter) -> str:
-    """A SubRip file with one cue per sentence."""
+    """A SubRip file with one cue per sentence; markup characters escaped as in WebVTT (players read
+    ``<i>``, ``<font>`` and the like in SubRip too)."""
     lines: list[str] = []
     for i, (utterance, timing) in enumerate(zip(chapter.script.utterances, chapter.timings, strict=True), 1):
-        lines += [str(i), f"{_stamp(timing.start, ',')} --> {_stamp(timing.end, ',')}", _cue_text(utterance.text), ""]
+        text = html.escape(_cue_text(utterance.text), quote=False)
+        lines += [str(i), f"{_stamp(timing.start, ',')} --> {_stamp(timing.end, ',')}", text, ""]
     return "\n".join(lines)
 
 
@@ -121,3 +123,75 @@ def html_transcript(chapter: BuiltChapter, guide_title: str, language: str) -> s
         "color:#111;background:#fff}h1,h2{line-height:1.2}</style>\n</head>\n<body>\n<main>\n"
         f"<h1>{esc(chapter.script.title)}</h1>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
+
+
+def whole_guide(ctx: PublishContext, offsets: list[float]) -> BuiltChapter:
+    """The guide's chapters as one chapter, each chapter's timings moved on by its offset in the
+    whole-guide audio (``offsets``, seconds, one per chapter): what its transcripts are made from.
+    Each chapter's title opens a subsection, so the transcript has a heading for every chapter."""
+    from dataclasses import replace
+
+    from ..model import Timing
+
+    subsections: list[str] = []
+    utterances = []
+    timings: list[Timing] = []
+    for chapter, offset in zip(ctx.chapters, offsets, strict=True):
+        first = len(subsections)
+        subsections.append(chapter.script.title)
+        subsections.extend(chapter.script.subsections)
+        opened = False
+        for utterance, timing in zip(chapter.script.utterances, chapter.timings, strict=True):
+            if utterance.kind == "heading":
+                index = first if utterance.subsection is None else first + 1 + utterance.subsection
+                utterance = replace(utterance, subsection=index)
+                opened = opened or index == first
+            utterances.append(utterance)
+            timings.append(Timing(offset + timing.start, offset + timing.end))
+        if not opened:  # a chapter without a spoken heading (the contents): its title still heads it
+            start = offset + (chapter.timings[0].start if chapter.timings else 0.0)
+            at = len(utterances) - len(chapter.script.utterances)
+            utterances.insert(at, _title_utterance(chapter.script.title, first))
+            timings.insert(at, Timing(start, start))
+    script = ChapterScript(
+        number=0,
+        title="The whole guide",
+        slug=f"{ctx.script.slug}-whole-guide",
+        subsections=tuple(subsections),
+        utterances=tuple(utterances),
+    )
+    return BuiltChapter(script=script, audio="", duration=0.0, bytes=0, sha256="", timings=timings)
+
+
+def _title_utterance(title: str, subsection: int) -> Utterance:
+    """A heading that is shown but not spoken (it has no cue of its own in the captions)."""
+    return Utterance(text=title, speech="", kind="heading", pause_after="paragraph", subsection=subsection)
+
+
+def whole_guide_files(ctx: PublishContext, offsets: list[float], stem: str) -> dict[str, str]:
+    """Captions (WebVTT, SubRip) and an HTML transcript of the whole guide at ``stem`` + .vtt/.srt/.html
+    (relative to the build folder); their paths by role."""
+    whole = whole_guide(ctx, offsets)
+    spoken = BuiltChapter(
+        script=replace_utterances(whole.script, [u for u in whole.script.utterances if u.speech]),
+        audio="",
+        duration=0.0,
+        bytes=0,
+        sha256="",
+        timings=[t for u, t in zip(whole.script.utterances, whole.timings, strict=True) if u.speech],
+    )
+    files = {
+        "vtt": (f"{stem}.vtt", webvtt(spoken)),
+        "srt": (f"{stem}.srt", srt(spoken)),
+        "html": (f"{stem}.html", html_transcript(whole, ctx.script.title, ctx.script.language)),
+    }
+    for rel, text in files.values():
+        write_atomic(ctx.out / rel, text)
+    return {role: rel for role, (rel, _) in files.items()}
+
+
+def replace_utterances(script: ChapterScript, utterances: list[Utterance]) -> ChapterScript:
+    """``script`` with other utterances."""
+    from dataclasses import replace
+
+    return replace(script, utterances=tuple(utterances))

@@ -19,6 +19,12 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from audioguide.errors import InputError
+from audioguide.fsutil import read_limited
+
+MAX_LEXICON_BYTES = 1_000_000
+"""Largest lexicon file read."""
+MAX_RESPELL = 200
+"""Longest respelling, in characters."""
 
 PhonemeStyle = Literal["espeak", "ipa"]
 
@@ -107,7 +113,7 @@ class Lexicon:
     def load(cls, path: Path) -> Lexicon:
         """Read a user lexicon ([words] table of a TOML file); InputError if it is unusable."""
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(read_limited(path, MAX_LEXICON_BYTES, "lexicon file").decode("utf-8"))
         except FileNotFoundError:
             raise InputError(f"The lexicon file {path} does not exist.") from None
         except OSError as error:
@@ -211,6 +217,10 @@ def _check_ipa(ipa: str | None, where: str) -> str | None:
 
 
 def _check_respell(respell: str, where: str) -> str:
+    if len(respell) > MAX_RESPELL:
+        raise InputError(
+            f"{where} has a respelling of {len(respell):,} characters; the longest allowed is {MAX_RESPELL}."
+        )
     cleaned = " ".join(respell.split())
     if not cleaned or not any(ch.isalpha() for ch in cleaned):
         raise InputError(f"{where} has an empty respelling.")

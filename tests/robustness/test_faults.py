@@ -120,7 +120,7 @@ main()
 """
 
 
-@pytest.mark.parametrize("limit", [20_000, 60_000])
+@pytest.mark.parametrize("limit", [3_000, 20_000, 60_000, 150_000])
 def test_files_cannot_grow_midway(
     previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, limit: int, tally: Counter[str]
 ) -> None:
@@ -140,6 +140,29 @@ def test_files_cannot_grow_midway(
     assert result.returncode == 1, result.stderr
     _one_line_error(result.stderr, "File too large")
     _whole(out, before)
+    tally["outcome:clear error"] += 1
+
+
+@pytest.mark.parametrize("limit", [60_000, 120_000, 200_000])
+def test_disk_full_with_every_format(
+    previous: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, limit: int, tally: Counter[str]
+) -> None:
+    """A file limit reached while ffmpeg writes the whole-guide files or a talking book is written:
+    one line, no ffmpeg banner, and the previous build untouched (and no staging files left over)."""
+    tally["fault"] += 1
+    source, out, before = previous
+    source.write_text(GUIDE + MORE)
+    env = {**os.environ, "AUDIOGUIDE_CACHE": str(tmp_path / "cache")}
+    args = ["build", str(source), "--engine", "fake", "--out", str(out), "--formats", "mp3,m4b,epub,daisy"]
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_FULL, str(limit), *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("Warning:")]
+    assert len(errors) == 1 and errors[0].startswith("Error: ") and "Traceback" not in result.stderr, result.stderr
+    assert "ffmpeg version" not in result.stderr and "built with" not in result.stderr
+    assert snapshot(out) == before
+    assert not (out / ".audioguide" / "staging").exists()
     tally["outcome:clear error"] += 1
 
 

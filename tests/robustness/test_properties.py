@@ -4,6 +4,7 @@ stays well-formed."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
 from pathlib import Path
 
 import feedparser
@@ -82,7 +83,7 @@ def test_transcripts_and_feed_stay_well_formed(page: str) -> None:
             sha256="0",
             timings=timings,
             guid=chapter.slug,
-            pub_date="Mon, 01 Jan 2024 00:00:00 +0000",
+            pub_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
         )
         vtt = transcripts.webvtt(built)
         cue_lines = [line for line in vtt.split("\n\n")[1:] if line]
