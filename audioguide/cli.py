@@ -511,7 +511,7 @@ def sections(
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         typer.echo(document.title or "(untitled guide)")
-        typer.echo(f"  (read by the {document.reader or 'markdown'} reader)")
+        typer.echo(f"  (read by the {document.reader or 'markdown'} reader; language {choice.tag})")
         typer.echo(f"  Language: {choice.describe()}")
         for note in choice.notes:
             typer.echo(f"  Note: {note}")

@@ -274,9 +274,11 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
     m = language.messages
     speaker = _Speaker(options, language)
 
-    def orient(key: str, kind: str, pause: str, **values: object) -> Utterance:
-        """A catalogue message: digits on the page, its own spelled numbers in speech."""
-        return speaker.say(m.text(key, **values), kind, pause, spoken=m.say(key, **values))
+    def orient(key: str, kind: str, pause: str, spelled: bool = False, **values: object) -> Utterance:
+        """A catalogue message: digits on the page (or, ``spelled``, words there too), its own spelled
+        numbers in speech."""
+        said = m.say(key, **values)
+        return speaker.say(said if spelled else m.text(key, **values), kind, pause, spoken=said)
 
     document = _without_furniture(document)
     groups = _group(document)
@@ -287,7 +289,7 @@ def make_script(document: Document, options: ScriptOptions | None = None) -> Gui
 
     if options.contents and total > 1:
         lines = [speaker.say(f"{title}.", "orientation", "paragraph")]
-        lines.append(orient("script.contents_count", "orientation", "paragraph", count=total))
+        lines.append(orient("script.contents_count", "orientation", "paragraph", spelled=True, count=total))
         for n, (head, _) in enumerate(groups, 1):
             lines.append(orient("script.contents_item", "orientation", "sentence", n=n, title=head.title))
         lines.append(orient("script.contents_end", "orientation", "none"))
