@@ -133,6 +133,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     options = replace(options, author=author, description=options.description or document.description)
     damaged: Counter[str] = Counter()
     script = load_script(options, remember=True, document=document, damaged=damaged)
+    warnings.extend(script.warnings)  # a speech rule that failed on a sentence: it is read as written
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
     with folder_lock(out / STATE / "lock", out):
