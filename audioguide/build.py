@@ -175,6 +175,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     options, document, _ = settle(options, document)
     damaged: Counter[str] = Counter()
     script = load_script(options, remember=True, document=document, damaged=damaged)
+    warnings.extend(script.warnings)  # a speech rule that failed on a sentence: it is read as written
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
     with folder_lock(out / STATE / "lock", out):

@@ -1193,3 +1193,11 @@ def test_serve_on_the_network_prints_a_qr_code_of_the_page(site: BuildResult, tm
     )
     picture.save(tmp_path / "terminal-qr.png")
     assert decode_qr(tmp_path / "terminal-qr.png") == [page_url]
+
+
+def test_a_feed_episode_link_opens_its_chapter(session: Any, site: BuildResult, base_url: str) -> None:
+    """Each feed item links to index.html#N; the page opens chapter N (0: the spoken contents)."""
+    for chapter in (site.chapters[2], site.chapters[0]):
+        page = session().open(base_url + f"index.html#{chapter.script.number}")
+        src = page.evaluate("() => document.getElementById('audio').getAttribute('src')")
+        assert src.endswith(Path(chapter.audio).name), (chapter.script.number, src)

@@ -72,3 +72,17 @@ def test_without_piper_installed_it_says_how_to_get_it(monkeypatch: pytest.Monke
     assert reason is not None and "pip install 'audioguide[piper]'" in reason
     with pytest.raises(EngineError, match="piper engine can't be used"):
         get_engine("piper")
+
+
+def test_the_same_sentence_gives_the_same_samples_whatever_came_before(tmp_path: Path) -> None:
+    """The cache and byte-identical rebuilds rely on this: a sentence's audio depends only on its text."""
+    engine = PiperEngine()
+    first, between, again = tmp_path / "a.wav", tmp_path / "b.wav", tmp_path / "c.wav"
+    engine.synthesize("Take two tablets a day with food.", first)
+    engine.synthesize("Something else entirely, said in between, and rather longer.", between)
+    engine.synthesize("Take two tablets a day with food.", again)
+    assert first.read_bytes() == again.read_bytes()
+    fresh = PiperEngine()  # another engine object (as in another worker) gives the same bytes too
+    other = tmp_path / "d.wav"
+    fresh.synthesize("Take two tablets a day with food.", other)
+    assert other.read_bytes() == first.read_bytes()

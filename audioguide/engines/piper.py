@@ -103,7 +103,7 @@ class PiperEngine:
         path = self.model_path()
         stat = path.stat()
         version = getattr(piper, "__version__", None) or _package_version("piper-tts")
-        return f"piper/{version}/{path.stem}-{_fingerprint(str(path), stat.st_size, stat.st_mtime)}/{self.rate}"
+        return f"piper/{version}/{path.stem}-{_fingerprint(str(path), stat.st_size, stat.st_mtime)}/{self.rate}/still"
 
     def _voice(self) -> Any:
         path = str(self.model_path())
@@ -124,7 +124,12 @@ class PiperEngine:
 
         voice = self._voice()
         # No per-sentence peak normalisation: the chapter is normalised as a whole later.
-        config = SynthesisConfig(length_scale=NATURAL_WPM / self.rate, normalize_audio=False, volume=1.0)
+        # No noise: the voice's random noise (drawn by onnxruntime, whose generators carry on from call to
+        # call and cannot be reset) made the same sentence sound different depending on what was said
+        # before it. Without it the same text always gives the same samples, in any order or worker.
+        config = SynthesisConfig(
+            length_scale=NATURAL_WPM / self.rate, normalize_audio=False, volume=1.0, noise_scale=0.0, noise_w_scale=0.0
+        )
         with wave.open(str(dest), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)

@@ -41,8 +41,12 @@ main()
 """
 
 
+EPOCH = "1767225600"
+"""Every build here happens at one moment, so that builds into different folders can be compared byte for byte."""
+
+
 def _build(source: Path, out: Path, cache: Path, *extra: str) -> tuple[int, str]:
-    env = {**os.environ, "AUDIOGUIDE_CACHE": str(cache)}
+    env = {**os.environ, "AUDIOGUIDE_CACHE": str(cache), "SOURCE_DATE_EPOCH": EPOCH}
     result = runner.invoke(
         app, ["build", str(source), "--engine", "fake", "--out", str(out), "--jobs", "1", *extra], env=env
     )
@@ -196,7 +200,7 @@ def test_a_chapter_that_comes_out_wrong_is_never_published(
 
 
 def _popen(args: list[str], cache: Path, mark: str = "") -> subprocess.Popen[str]:
-    env = {**os.environ, "AUDIOGUIDE_CACHE": str(cache), "AUDIOGUIDE_TEST_MARK": mark}
+    env = {**os.environ, "AUDIOGUIDE_CACHE": str(cache), "AUDIOGUIDE_TEST_MARK": mark, "SOURCE_DATE_EPOCH": EPOCH}
     return subprocess.Popen(
         [sys.executable, "-c", RUN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

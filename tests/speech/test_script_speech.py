@@ -133,3 +133,17 @@ def test_script_shows_rule_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.output
     assert "Ask about riluzole at 9am." in result.stdout
     assert "Warning: The numbers rule failed on" in result.stderr
+
+
+def test_build_reports_rule_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build says which sentence a failing rule left as written, as `audioguide script` does."""
+    from audioguide.build import BuildOptions, build
+
+    def broken(step: object, text: str) -> str:
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(normalise, "RULES", [(n, broken if n == "numbers" else None) for n, _ in normalise.RULES])
+    result = build(
+        BuildOptions(source=_guide(tmp_path), out=tmp_path / "out", engine="fake", cache_dir=tmp_path / "cache", jobs=1)
+    )
+    assert any("The numbers rule failed on" in w and "9am" in w for w in result.warnings), result.warnings

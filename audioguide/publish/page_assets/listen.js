@@ -1490,8 +1490,13 @@
   renderKeys();
   setUpMediaSession();
 
+  // index.html#N (the link of each feed episode) opens chapter N; #0 is the spoken contents.
+  const linked = location.hash.match(/^#(\d{1,3})$/);
+  const linkedIndex = linked ? chapters.findIndex((c) => c.number === Number(linked[1])) : -1;
   const resume = savedPosition();
-  if (resume && (resume.index > 0 || resume.time >= 1)) {
+  if (linkedIndex >= 0) {
+    loadChapter(linkedIndex, { time: 0 });
+  } else if (resume && (resume.index > 0 || resume.time >= 1)) {
     loadChapter(resume.index, { time: resume.time });
     offerResume(resume);
   } else {
