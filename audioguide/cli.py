@@ -186,12 +186,6 @@ def _source(source: Optional[str]) -> Path | str | None:
     return Path(source)
 
 
-def _local(source: Optional[str]) -> Path | None:
-    """The source as a file path, or None for a web address (which has no settings file beside it)."""
-    where = _source(source)
-    return where if isinstance(where, Path) else None
-
-
 def _progress(
     quiet: bool = False, verbose: bool = False
 ) -> tuple[Callable[[str, int, int], None], Callable[[], None], Callable[[str], None]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .fsutil import slugify, unique_slugs
@@ -128,21 +128,12 @@ def table_lines(table: Table, language: str = "en") -> list[str]:
         cells = [_cell(c) for c in row]
         if not any(cells):
             continue
-        parts: list[str] = []
-        for index, cell in enumerate(cells):
-            if not cell:
-                continue
-            name = header[index] if index < len(header) else ""
-            if index == 0:
-                numeric = bool(re.match(r"^[\d£$€.,:%/ –-]+(?:[a-z]{0,3})?$", cell))
-                parts.append(f"{name} {cell}" if name and numeric else cell)
-            elif name and name.lower() != cell.lower():
-                parts.append(f"{_lower_first(name)}, {_lower_first(cell)}")
-            else:
-                parts.append(cell)
-        lead, rest = parts[0], parts[1:]
-        lines.append(_finish(f"{lead}: {'; '.join(rest)}" if rest else lead))
+        lines.append(_row_line(cells, header, _english_cell, "; "))
     return lines
+
+
+def _english_cell(name: str, cell: str) -> str:
+    return f"{_lower_first(name)}, {_lower_first(cell)}" if name and name.lower() != cell.lower() else cell
 
 
 def _table_lines_in(table: Table, m: Messages) -> list[str]:
@@ -152,22 +143,32 @@ def _table_lines_in(table: Table, m: Messages) -> list[str]:
     caption = _cell(table.caption)
     lines = [_finish(m.text("script.table_intro", count=len(rows), caption=caption))] if caption else []
     separator = m.text("script.table_cell_separator")
-    for cells in rows:
-        parts: list[str] = []
-        for index, cell in enumerate(cells):
-            if not cell:
-                continue
-            name = header[index] if index < len(header) else ""
-            if index == 0:
-                numeric = bool(re.match(r"^[\d£$€.,:%/ –-]+(?:[a-z]{0,3})?$", cell))
-                parts.append(f"{name} {cell}" if name and numeric else cell)
-            elif name and name.casefold() != cell.casefold():
-                parts.append(m.text("script.table_cell", header=name, value=cell))
-            else:
-                parts.append(cell)
-        lead, rest = parts[0], parts[1:]
-        lines.append(_finish(f"{lead}: {separator.join(rest)}" if rest else lead))
+
+    def said(name: str, cell: str) -> str:
+        if name and name.casefold() != cell.casefold():
+            return m.text("script.table_cell", header=name, value=cell)
+        return cell
+
+    lines.extend(_row_line(cells, header, said, separator) for cells in rows)
     return lines
+
+
+def _row_line(cells: list[str], header: list[str], said: Callable[[str, str], str], separator: str) -> str:
+    """One table row (with at least one cell filled) as a sentence: the first cell names the row (its
+    column header in front when it is only a number or range), then the other filled cells, each as
+    ``said(header, cell)``, joined by ``separator``."""
+    parts: list[str] = []
+    for index, cell in enumerate(cells):
+        if not cell:
+            continue
+        name = header[index] if index < len(header) else ""
+        if index == 0:
+            numeric = bool(re.match(r"^[\d£$€.,:%/ –-]+(?:[a-z]{0,3})?$", cell))
+            parts.append(f"{name} {cell}" if name and numeric else cell)
+        else:
+            parts.append(said(name, cell))
+    lead, rest = parts[0], parts[1:]
+    return _finish(f"{lead}: {separator.join(rest)}" if rest else lead)
 
 
 def _lower_first(text: str) -> str:

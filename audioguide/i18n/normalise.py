@@ -19,7 +19,6 @@ from typing import Any
 
 from .catalogue import messages
 from .numbers import spell_digits, spell_number, spell_ordinal, spell_time, spell_year
-from .plural import plural_category
 from .tags import base_language
 
 _COMMA_DECIMAL = frozenset({"es", "fr", "de", "pl", "it", "pt", "nl", "ro", "tr", "cs", "sk", "ru", "uk", "ca"})
@@ -398,8 +397,3 @@ def normalise_text(text: str, language: str) -> str:
 def _digits_only(text: str, base: str) -> str:
     """The last resort: every run of digits read digit by digit (never raises)."""
     return " ".join(re.sub(r"\d+", lambda m: f" {spell_digits(m.group(0), base)} ", text).split())
-
-
-def plural_of(language: str, count: Any) -> str:
-    """The plural category (re-exported for the wiring: catalogues pick forms by it)."""
-    return plural_category(language, count)

@@ -94,16 +94,6 @@ _LEADING_PUNCT = re.compile(r"^[\s,;:.)\]]+")
 _TERMINAL = re.compile(r"[.!?…:]['\"’”)\]]*$")
 
 
-def _drop_link(match: re.Match[str]) -> str:
-    """Remove a link but give back the punctuation that followed it."""
-    link = match.group(0)
-    kept = len(link) - len(link.rstrip(".,;:!?)]'\"’”"))
-    tail = link[len(link) - kept :] if kept else ""
-    if tail.startswith(")") and "(" in link:
-        tail = tail[1:]
-    return " " + tail
-
-
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
