@@ -14,8 +14,6 @@ was; one stopped during the switch has it finished by the next build, before any
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -24,7 +22,7 @@ from datetime import datetime
 from functools import cache, partial
 from pathlib import Path
 
-from . import __version__, dates, manifest, speech_memo
+from . import __version__, dates, manifest, speech_memo, staging
 from .audio.chapters import Earlier, make_chapters, prepare_cached
 from .config import base_url_warning, clean_text
 from .engines import Engine, get_engine, resolve_engine
@@ -178,35 +176,23 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     warnings.extend(script.warnings)  # a speech rule that failed on a sentence: it is read as written
     out = Path(options.out) if options.out else Path("output") / script.slug
     publishers = _prepare_output(out, options)
-    with folder_lock(out / STATE / "lock", out):
+    with folder_lock(out / staging.STATE / "lock", out):
         clean_stale_parts(out)  # only now: another build's half-written files are its own
-        _recover(out)
-        previous = _published(out)
-        stage = out / STATE / "staging"
+        staging.recover(out)
+        previous = staging.published(out)
+        stage = out / staging.STATE / "staging"
         try:
-            linked = _stage(out, stage, previous)
+            linked = staging.link_published(out, stage, previous)
             result = _build_into(stage, script, options, publishers, progress, warnings, damaged, moment)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)  # nothing of it was published (and the next build clears any rest)
             raise
-        _switch(out, stage, _made(stage, result, linked), previous)
+        staging.switch(out, stage, staging.made_files(stage, result, linked), previous)
     if sum(damaged.values()):
         warnings.append(_damage_line(damaged))
     return BuildResult(
         out=out, feed=out / "feed.xml", chapters=result.chapters, warnings=warnings, seconds=time.monotonic() - started
     )
-
-
-STATE = ".audioguide"
-"""The build's own folder inside the output folder: the lock, the staging folder, the published list."""
-FIRST_FILES = ("feed.xml", "manifest.json", "index.html")
-"""Moved into place last, in the reverse of this order: the feed is the very last."""
-
-
-@dataclass
-class _Made:
-    chapters: list[BuiltChapter]
-    outputs: list[str]
 
 
 def _build_into(
@@ -218,7 +204,7 @@ def _build_into(
     warnings: list[str],
     damaged: Counter[str],
     moment: datetime,
-) -> _Made:
+) -> staging.Made:
     """Make the whole build in the folder ``out`` (the staging folder)."""
     previous = manifest.load(out) or {}  # the staging folder starts with the published files
     earlier = Earlier.from_manifest(previous)
@@ -285,7 +271,7 @@ def _build_into(
     context.meta["episodes"] = [{"guid": e.guid, "pub_date": dates.iso(e.pub_date)} for e in podcast.episodes]
     write_atomic(out / "feed.xml", data)
     write_atomic(out / "manifest.json", manifest.render(context.meta, chapters))
-    return _Made(chapters, [p for found in outputs.values() for p in found])
+    return staging.Made(chapters, [p for found in outputs.values() for p in found])
 
 
 _KINDS = {
@@ -304,126 +290,6 @@ def _damage_line(damaged: Counter[str]) -> str:
     what = parts[0] if len(parts) == 1 else f"{total} files ({', '.join(parts)})"
     verbs = "was damaged and has" if total == 1 else "were damaged and have"
     return f"{what[0].upper()}{what[1:]} in the cache {verbs} been made again."
-
-
-# ---- whole-build publishing ---------------------------------------------------------------------
-
-
-def _published(out: Path) -> set[str]:
-    """The files the build now published in ``out`` owns, relative to it."""
-    listed = out / STATE / "published.json"
-    found: set[str] = set()
-    try:
-        loaded = json.loads(listed.read_text(encoding="utf-8"))
-        found = {str(p) for p in loaded if isinstance(p, str)} if isinstance(loaded, list) else set()
-    except (OSError, ValueError):
-        # A folder an earlier version built: what its manifest names.
-        previous = manifest.load(out) or {}
-        chapters = [c for c in previous.get("chapters", []) if isinstance(c, dict)]
-        found = {str(c["audio"]) for c in chapters if isinstance(c.get("audio"), str)}
-        found |= {str(p) for c in chapters if isinstance(c.get("files"), dict) for p in c["files"].values()}
-        outputs = previous.get("outputs")
-        if isinstance(outputs, dict):
-            found |= {str(p) for paths in outputs.values() if isinstance(paths, list) for p in paths}
-        if (out / "manifest.json").is_file():
-            found |= {"feed.xml", "manifest.json", "cover.png"}
-    audio = out / "audio"
-    if audio.is_dir():  # the audio folder is the build's own: anything in it that is unreferenced goes
-        found |= {f"audio/{p.name}" for p in audio.iterdir() if p.is_file()}
-    return {p for p in found if _safe(p) and (out / p).is_file()}
-
-
-def _safe(rel: str) -> bool:
-    parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and parts[0] != STATE
-
-
-def _stage(out: Path, stage: Path, previous: set[str]) -> dict[str, tuple[int, int]]:
-    """Fill the empty staging folder with links to the published files (a copy where links can't be
-    made); return each one's identity, to know later which of them this build left untouched."""
-    linked: dict[str, tuple[int, int]] = {}
-    try:
-        stage.mkdir(parents=True)
-        for rel in sorted(previous):
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(out / rel, target)
-            except OSError:
-                shutil.copy2(out / rel, target)
-            info = target.stat()
-            linked[rel] = (info.st_dev, info.st_ino)
-    except OSError as exc:
-        raise OutputError(f"Cannot write in the output folder {out}: {exc.strerror or exc}.") from exc
-    return linked
-
-
-def _made(stage: Path, made: _Made, linked: dict[str, tuple[int, int]]) -> list[str]:
-    """Every file of the new build: what it names, and anything else it wrote."""
-    named = {"feed.xml", "manifest.json", "cover.png", *made.outputs}
-    named |= {c.audio for c in made.chapters} | {p for c in made.chapters for p in c.extra_files.values()}
-    found = []
-    for path in stage.rglob("*"):
-        if not path.is_file() or path.name.endswith(".part"):
-            continue
-        rel = path.relative_to(stage).as_posix()
-        info = path.stat()
-        if rel in named or linked.get(rel) != (info.st_dev, info.st_ino):
-            found.append(rel)
-    return sorted(
-        found, key=lambda rel: (rel in FIRST_FILES, -FIRST_FILES.index(rel) if rel in FIRST_FILES else 0, rel)
-    )
-
-
-def _switch(out: Path, stage: Path, files: list[str], previous: set[str]) -> None:
-    """Put the staged build in place: the plan first, so that a stop half-way is finished next time."""
-    plan = {"files": files, "remove": sorted(previous - set(files))}
-    write_atomic(out / STATE / "switch.json", json.dumps(plan, ensure_ascii=False))
-    _apply(out, plan)
-
-
-def _apply(out: Path, plan: dict[str, list[str]]) -> None:
-    stage = out / STATE / "staging"
-    try:
-        for rel in plan["files"]:
-            source = stage / rel
-            if source.is_file():
-                (out / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, out / rel)
-        for rel in plan["remove"]:
-            if _safe(rel):
-                (out / rel).unlink(missing_ok=True)
-                for folder in (out / rel).parents:
-                    if folder == out or not folder.is_relative_to(out):
-                        break
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
-        write_atomic(out / STATE / "published.json", json.dumps(plan["files"], ensure_ascii=False, indent=0))
-        (out / STATE / "switch.json").unlink(missing_ok=True)
-    except OSError as exc:
-        raise OutputError(f"Cannot write in the output folder {out}: {exc.strerror or exc}.") from exc
-    shutil.rmtree(stage, ignore_errors=True)
-
-
-def _recover(out: Path) -> None:
-    """Finish a switch that a stop interrupted; clear what an unfinished build left in staging."""
-    state = out / STATE
-    try:
-        plan = json.loads((state / "switch.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        plan = None
-    if isinstance(plan, dict) and isinstance(plan.get("files"), list) and isinstance(plan.get("remove"), list):
-        _apply(
-            out, {"files": [str(p) for p in plan["files"] if _safe(str(p))], "remove": [str(p) for p in plan["remove"]]}
-        )
-    (state / "switch.json").unlink(missing_ok=True)
-    shutil.rmtree(state / "staging", ignore_errors=True)
-    if (state / "staging").exists():
-        raise OutputError(
-            f"Cannot clear the unfinished build in {state / 'staging'}; remove that folder and run again."
-        )
 
 
 def _cache_root(options: BuildOptions) -> Path:

@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("synthesise", ("audioguide.engines", "audioguide.engines.*", "audioguide.synth")),
     ("audio", ("audioguide.audio", "audioguide.audio.*")),
     ("publish", ("audioguide.publish", "audioguide.publish.*", "audioguide.manifest")),
-    ("top", ("audioguide.build", "audioguide.cli", "audioguide.serve", "audioguide.__main__")),
+    ("top", ("audioguide.build", "audioguide.staging", "audioguide.cli", "audioguide.serve", "audioguide.__main__")),
 ]
 """Layers in pipeline order, each with the modules in it (fnmatch patterns)."""
 

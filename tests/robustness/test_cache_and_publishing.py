@@ -616,14 +616,14 @@ def test_a_switch_stopped_half_way_is_finished_by_the_next_build(
 ) -> None:
     """Stop a build after it has moved half its files into place (the one moment the folder is mixed):
     the next build first finishes the switch from its plan, so the folder is the stopped build whole."""
-    from audioguide import build
+    from audioguide import staging
 
     tally["fault"] += 1
     source, out, cache = tmp_path / "guide.md", tmp_path / "out", tmp_path / "cache"
     source.write_text(GUIDE)
     assert _build(source, out, cache, "--formats", "epub,daisy")[0] == 0
     source.write_text(GUIDE.replace("# Damage", "# Renamed guide") + MORE)
-    real = build._apply
+    real = staging.apply
     staged: dict[str, bytes] = {}
 
     def half(out: Path, plan: dict[str, list[str]]) -> None:
@@ -634,12 +634,12 @@ def test_a_switch_stopped_half_way_is_finished_by_the_next_build(
             os.replace(stage / rel, out / rel)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build, "_apply", half)
+    monkeypatch.setattr(staging, "apply", half)
     code, output = _build(source, out, cache, "--formats", "epub,daisy")
     assert code == 130, output
     assert (out / ".audioguide" / "switch.json").is_file()
-    monkeypatch.setattr(build, "_apply", real)
-    build._recover(out)
+    monkeypatch.setattr(staging, "apply", real)
+    staging.recover(out)
     assert snapshot(out) == staged  # the new build, whole: nothing of the old one left (its epub had another name)
     assert not (out / ".audioguide" / "staging").exists() and not (out / ".audioguide" / "switch.json").exists()
     data = json.loads((out / "manifest.json").read_text())
