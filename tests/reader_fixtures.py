@@ -79,6 +79,7 @@ def leaflet_pdf(
     heading_sizes: tuple[float, float] = (15, 12.5),
     compress: bool = True,
     encrypt: str | None = None,
+    properties_title: str = "",
 ) -> bytes:
     """A leaflet: title in a large bold font, chapters and subsections in smaller bold fonts, body text,
     a running header and footer with page numbers on every page. Blocks from ``two_columns_from`` on are
@@ -88,7 +89,7 @@ def leaflet_pdf(
 
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1 if compress else 0, encrypt=encrypt)
-    pdf.setTitle("")
+    pdf.setTitle(properties_title)
     width, height = A4
     margin = 60
     state = {"page": 1, "y": height - 90.0, "x": float(margin), "col_width": width - 2 * margin, "col": 0, "cols": 1}

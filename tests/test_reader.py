@@ -139,3 +139,55 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 def test_only_debris_is_an_error() -> None:
     with pytest.raises(InputError, match="no text"):
         parse("a lightbulb icon\n\nShare this page\n", "text")
+
+
+# --- a lone top heading and a title given elsewhere --------------------------------------------------
+
+
+def _front(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\n---\n\n{body}"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Leki\n\nWeź jedną tabletkę rano.\n", [("Leki", 1)]),
+        ("Wstęp.\n\n# Leki\n\nWeź jedną tabletkę rano.\n", [("Introduction", 1), ("Leki", 1)]),
+        ("# Meddyginiaethau\n\nTestun.\n\n## Yn y bore\n\nMwy o destun.\n", [("Meddyginiaethau", 1), ("Yn y bore", 2)]),
+    ],
+)
+def test_a_lone_h1_unlike_the_front_matter_title_stays_a_chapter(body: str, expected: list) -> None:
+    doc = parse(_front("Poradnik dla pacjentów", body), "markdown")
+    assert doc.title == "Poradnik dla pacjentów"
+    assert outline(doc) == expected
+
+
+@pytest.mark.parametrize("heading", ["Living with myositis", "living with  Myositis", "Living with myositis."])
+def test_a_lone_h1_repeating_the_front_matter_title_is_the_title(heading: str) -> None:
+    doc = parse(_front("Living with myositis", f"# {heading}\n\nSome advice.\n\n## Rest\n\nMore advice.\n"), "markdown")
+    assert doc.title == "Living with myositis"
+    assert outline(doc) == [("Introduction", 1), ("Rest", 1)]
+
+
+def test_a_lone_h1_without_front_matter_is_still_the_title() -> None:
+    doc = parse("# Living with myositis\n\nSome advice.\n\n## Rest\n\nMore advice.\n", "markdown")
+    assert doc.title == "Living with myositis"
+    assert outline(doc) == [("Introduction", 1), ("Rest", 1)]
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "expected"),
+    [
+        # The <title> names the guide and the one h1 a chapter of it: both are kept.
+        ("<title>Poradnik dla pacjentów</title>", "Leki", "Poradnik dla pacjentów", [("Leki", 1)]),
+        ("<meta property='og:title' content='Canllaw'>", "Meddyginiaethau", "Canllaw", [("Meddyginiaethau", 1)]),
+        # The <title> is the h1 with the site's name: the h1 is the title.
+        ("<title>Resting well | Northfield Trust</title>", "Resting well", "Resting well", [("Introduction", 1)]),
+        ("<title>Overview - Resting well - NHS</title>", "Resting well", "Resting well", [("Introduction", 1)]),
+        ("", "Resting well", "Resting well", [("Introduction", 1)]),
+    ],
+)
+def test_html_lone_h1_against_the_page_title(head: str, h1: str, title: str, expected: list) -> None:
+    doc = parse(f"<html><head>{head}</head><body><h1>{h1}</h1><p>Some text here.</p></body></html>", "html")
+    assert doc.title == title
+    assert outline(doc) == expected

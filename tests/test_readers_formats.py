@@ -161,6 +161,31 @@ def test_leaflet_running_furniture_hyphenation_and_two_columns(tmp_path: Path) -
     assert "Living well with a muscle condition" not in text and "Page " not in text and "1234567" not in text
 
 
+@pytest.mark.parametrize(
+    ("properties", "title", "expected"),
+    [
+        ("", "Managing fatigue", [("Saving energy", 1), ("Resting", 2)]),
+        ("Managing fatigue", "Managing fatigue", [("Saving energy", 1), ("Resting", 2)]),
+        ("Managing fatigue | Northfield", "Managing fatigue | Northfield", [("Saving energy", 1), ("Resting", 2)]),
+        # The properties name the leaflet otherwise: its large first line is not lost, it heads a chapter.
+        ("Northfield leaflets", "Northfield leaflets", [("Managing fatigue", 1), ("Saving energy", 2), ("Resting", 3)]),
+    ],
+)
+def test_pdf_title_from_the_properties_keeps_the_printed_title(
+    tmp_path: Path, properties: str, title: str, expected: list
+) -> None:
+    blocks = [
+        Block("h1", "Saving energy"),
+        Block("p", "Plan the day so that harder jobs come when you have most energy."),
+        Block("h2", "Resting"),
+        Block("p", "Short rests before you are tired help more than one long rest."),
+    ]
+    data = leaflet_pdf("Managing fatigue", blocks, properties_title=properties)
+    doc = read_document(write(tmp_path / "leaflet.pdf", data))
+    assert doc.title == title
+    assert outline(doc) == expected
+
+
 def test_pdf_troubles_get_one_clear_line(tmp_path: Path) -> None:
     good = leaflet_pdf("A guide", [Block("h1", "One"), Block("p", "Some text to read.")])
     cases = {

@@ -143,7 +143,10 @@ def test_language_from_the_page(html: str, language: str) -> None:
             "Resting well",
         ),
         ("<title>Resting well | Northfield Trust</title>", "<p>Some text here.</p>", "Resting well"),
-        ("<title>Site name</title>", "<h1>Resting well</h1><p>Some text here.</p>", "Resting well"),
+        ("<title>Site name: Resting well</title>", "<h1>Resting well</h1><p>Some text here.</p>", "Resting well"),
+        ("", "<h1>Resting well</h1><p>Some text here.</p>", "Resting well"),
+        # A <title> unlike the lone h1 names the page; the h1 then heads its chapter (tests/test_reader.py).
+        ("<title>Site name</title>", "<h1>Resting well</h1><p>Some text here.</p>", "Site name"),
     ],
 )
 def test_title_from_og_title_title_or_h1(head: str, body: str, title: str) -> None:

@@ -211,6 +211,23 @@ def tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _title_words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.casefold()))
+
+
+def same_title(heading: str, title: str, loose: bool = False) -> bool:
+    """True when a heading repeats a title given elsewhere (front matter, ``<title>``, a PDF's properties):
+    the same words, case and punctuation aside; ``loose`` also when one holds the other's words in a run
+    ("Resting well" and "Resting well | Northfield Trust")."""
+    a, b = _title_words(heading), _title_words(title)
+    if not a or not b:
+        return False
+    if a == b or not loose:
+        return a == b
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
 def capitalise(text: str) -> str:
     """A list item read as a sentence of its own starts with a capital letter."""
     if text[:1].islower() and not text[1:2].isupper():

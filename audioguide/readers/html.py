@@ -31,6 +31,7 @@ from .base import (
     is_consent_text,
     make_table,
     quiet_logger,
+    same_title,
     tidy,
 )
 
@@ -229,10 +230,14 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
         tag = next((m for m in metas if str(m.get("http-equiv", "")).lower() == "content-language"), None)
         language = html_language(tag.get("content")) if tag else None
     h1s = [h for h in tags.get("h1", []) if not h.find_parent(["nav", "footer", "aside", "form", "dialog"])]
-    title: str | None = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 and h1_is_title else None
+    page_title = (tags.get("title") or [None])[0]
+    named = [t for t in (_meta(metas, "og:title"), tidy(page_title.string or "") if page_title else None) if t]
+    lone = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 and h1_is_title else None
+    # A lone h1 is the page's title, unless the page names itself otherwise: then it heads a chapter.
+    lone_title = bool(lone) and (not named or any(same_title(lone or "", t, loose=True) for t in named))
+    title: str | None = lone if lone_title else None
     if not title:
         title = _meta(metas, "og:title")
-    page_title = (tags.get("title") or [None])[0]
     if not title and page_title is not None and page_title.string:
         title = _strip_site_name(tidy(page_title.string)) or None
     description = _meta(metas, "description", "og:description")
@@ -243,7 +248,6 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
     root = next((t for t in main if t.name == "main"), None) or (main[0] if main else None) or soup.body or soup
     events: list[Event] = []
     _walk(root, events)
-    lone_title = len(h1s) == 1 and h1_is_title
     heading_levels = sorted({e.level for e in events if e.kind == "heading" and (e.level > 1 or not lone_title)})
     ranked: list[Event] = []
     for event in events:

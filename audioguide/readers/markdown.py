@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from ..model import Document
-from .base import Event, Reader, assemble, capitalise, check_text, decode_source, make_table, tidy
+from .base import Event, Reader, assemble, capitalise, check_text, decode_source, make_table, same_title, tidy
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -79,11 +79,12 @@ def parse_markdown(text: str, name: str) -> Document:
     """Read Markdown ``text`` (``name`` is used in messages)."""
     meta, body = front_matter(text)
     check_text(re.sub(r"\]\([^)\s]*\)|<[^>]*>", "", body), name)
-    title, events = _markdown_events(body)
+    given = _setting(meta, "title")
+    title, events = _markdown_events(body, given)
     from .html import html_language
 
     return assemble(
-        _setting(meta, "title") or title,
+        given or title,
         events,
         name=name,
         reader="markdown",
@@ -93,15 +94,20 @@ def parse_markdown(text: str, name: str) -> Document:
     )
 
 
-def _markdown_events(text: str) -> tuple[str | None, list[Event]]:
+def _markdown_events(text: str, given: str | None = None) -> tuple[str | None, list[Event]]:
+    """The lone ``#`` heading's text (the title) and the events; with a title ``given`` by the front
+    matter, a lone ``#`` heading is the title only when it repeats it, else it is a chapter's heading."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    headings = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    opened = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+    headings = [int(tokens[i].tag[1]) for i in opened]
     title: str | None = None
     title_level = None
     if headings and headings.count(min(headings)) == 1 and min(headings) == 1:
-        title_level = 1
+        lone = _inline_text(tokens[opened[headings.index(1)] + 1])
+        if given is None or same_title(lone, given):
+            title_level = 1
     section_levels = sorted({h for h in headings if h != title_level})
     events: list[Event] = []
     in_item = 0

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Document
-from .base import Event, Reader, assemble, capitalise, quiet_logger, tidy
+from .base import Event, Reader, assemble, capitalise, quiet_logger, same_title, tidy
 
 MAX_PAGES = 400
 """Most pages read from one PDF (a leaflet has a few; a book of guidance a few hundred)."""
@@ -137,9 +137,11 @@ def _read(pdf: Any, name: str) -> Document:
         raise InputError(f"{name} has no text in it that can be read aloud.")
     meta = pdf.metadata or {}
     outline = _outline(pdf)
-    title, events = _events(lines, outline)
     meta_title = _meta_text(meta.get("Title"))
-    if meta_title and not re.search(r"\.(docx?|pdf|indd|odt)$|^untitled|^microsoft word", meta_title, re.I):
+    if meta_title and re.search(r"\.(docx?|pdf|indd|odt)$|^untitled|^microsoft word", meta_title, re.I):
+        meta_title = None  # a file name or a template's, not the leaflet's
+    title, events = _events(lines, outline, meta_title)
+    if meta_title:
         title = meta_title
         first = next((e for e in events if e.kind != "para" or e.text.strip()), None)
         if first is not None and first.kind == "heading" and _fold(first.text) == _fold(meta_title):
@@ -338,7 +340,9 @@ def _drop_running(lines: list[_Line], heights: list[float]) -> list[_Line]:
     ]
 
 
-def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, list[Event]]:
+def _events(lines: list[_Line], outline: dict[str, int], known: str | None = None) -> tuple[str | None, list[Event]]:
+    """The printed title (a unique largest heading on the first page) and the events. With a title
+    ``known`` from the properties, that heading is the title only when it is the same; else it stays a heading."""
     body = Counter[float]()
     for line in lines:
         body[line.size] += len(line.text)
@@ -405,7 +409,9 @@ def _events(lines: list[_Line], outline: dict[str, int]) -> tuple[str | None, li
         largest = max(b[2][0].size for b in headings)
         first = next(b for b in headings if b[2][0].size == largest)
         unique = sum(1 for b in headings if b[2][0].size == largest) == 1
-        if unique and first[2][0].page == 0 and largest >= body_size * 1.2:
+        printed = _join([ln.text for ln in first[2]])
+        same = known is None or same_title(printed, known, loose=True)
+        if unique and same and first[2][0].page == 0 and largest >= body_size * 1.2:
             title = _join([ln.text for ln in first[2]])
             blocks.remove(first)
             ranks = [k for k in ranks if any(b[1] == k for b in blocks)]
