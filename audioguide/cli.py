@@ -470,6 +470,7 @@ def sections(
     from .build import guide_language, load_document
     from .config import resolve
     from .fsutil import unique_slugs
+    from .script import name_untitled
     from .speech import split_sentences
 
     with _friendly_errors():
@@ -478,6 +479,7 @@ def sections(
         if options.title:
             document = replace(document, title=options.title)
         choice = guide_language(document, option=language, settings=options.language)
+        document = name_untitled(replace(document, language=choice.tag))
         slugs = unique_slugs([s.title for s in document.sections])
         rows: list[dict[str, Any]] = [
             {

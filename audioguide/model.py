@@ -38,6 +38,9 @@ class Section:
     """1 for a chapter, 2 (or deeper) for a subsection of the chapter before it."""
     paragraphs: tuple[Block, ...] = ()
     """The blocks under this heading, in order: paragraphs (each a single line of text) and tables."""
+    untitled: bool = False
+    """True for the text before the first heading, which the source does not name: ``title`` is then a
+    stand-in ("Introduction") that the script replaces with the guide's language's word for it."""
 
 
 @dataclass(frozen=True)

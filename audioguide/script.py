@@ -268,9 +268,22 @@ class _Speaker:
         )
 
 
+def name_untitled(document: Document) -> Document:
+    """``document`` with the text before its first heading, which the source does not name, named in the
+    document's language ("Wprowadzenie", "Cyflwyniad"); a heading of the source is never renamed."""
+    from dataclasses import replace
+
+    if not any(s.untitled for s in document.sections):
+        return document
+    name = messages(document.language).text("script.introduction")
+    sections = tuple(replace(s, title=name) if s.untitled else s for s in document.sections)
+    return replace(document, sections=sections)
+
+
 def make_script(document: Document, options: ScriptOptions | None = None) -> GuideScript:
     """Build the speech script of ``document``."""
     options = options or ScriptOptions()
+    document = name_untitled(document)
     language = _Language.of(document.language)
     m = language.messages
     speaker = _Speaker(options, language)

@@ -313,3 +313,87 @@ def test_build_with_no_engine_uses_piper_for_english_and_espeak_for_welsh(tmp_pa
         assert meta["engine_identity"].startswith(identity)
         if language == "cy":
             assert "/cel/cy/" in meta["engine_identity"]
+
+
+# --- the name of the text before the first heading ---------------------------------------------------
+
+INTRODUCTION = {
+    "en": "Introduction",
+    "es": "Introducción",
+    "fr": "Introduction",
+    "de": "Einleitung",
+    "pl": "Wprowadzenie",
+    "cy": "Cyflwyniad",
+    "ar": "مقدمة",
+}
+
+
+def _with_lead_text(tmp_path: Path, language: str, declared: bool = True) -> Path:
+    """The language's guide with its first chapter's text moved above the first heading."""
+    title, chapters = GUIDES[language]
+    (_, lead), *rest = chapters
+    body = "\n\n".join([lead, *(f"# {heading}\n\n{text}" for heading, text in rest)])
+    front = f"---\ntitle: {title}\n" + (f"language: {language}\n" if declared else "") + "---\n\n"
+    path = tmp_path / f"lead-{language}.md"
+    path.write_text(front + body + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("language", sorted(INTRODUCTION))
+def test_text_before_the_first_heading_is_named_in_the_guides_language(tmp_path: Path, language: str) -> None:
+    guide = _script(_with_lead_text(tmp_path, language))
+    first = next(c for c in guide["chapters"] if c["kind"] == "chapter")
+    assert first["title"] == INTRODUCTION[language]
+    said = [u["speech"] for u in first["utterances"]]
+    assert f"{INTRODUCTION[language]}." in said
+    contents = next(c for c in guide["chapters"] if c["kind"] == "contents")
+    assert any(INTRODUCTION[language] in u["text"] for u in contents["utterances"])
+    if language not in ("en", "fr"):
+        assert not any("Introduction" in u["speech"] for c in guide["chapters"] for u in c["utterances"])
+
+
+@pytest.mark.parametrize("language", ["pl", "ar"])
+def test_a_detected_language_names_the_lead_text_too(tmp_path: Path, language: str) -> None:
+    guide = _script(_with_lead_text(tmp_path, language, declared=False))
+    assert guide["language"] == language
+    assert guide["chapters"][1]["title"] == INTRODUCTION[language]
+
+
+def test_a_real_heading_saying_introduction_is_not_renamed(tmp_path: Path) -> None:
+    path = tmp_path / "pl.md"
+    path.write_text(
+        "---\ntitle: Poradnik\nlanguage: pl\n---\n\n# Introduction\n\nTekst rozdziału.\n\n# Leki\n\nWeź lek.\n",
+        encoding="utf-8",
+    )
+    guide = _script(path)
+    assert [c["title"] for c in guide["chapters"] if c["kind"] == "chapter"] == ["Introduction", "Leki"]
+
+
+def test_sections_names_the_lead_text_in_the_guides_language(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["sections", str(_with_lead_text(tmp_path, "cy")), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sections"][0]["title"] == "Cyflwyniad"
+
+
+def test_every_output_names_the_lead_text_in_the_guides_language(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(
+        BuildOptions(
+            source=_with_lead_text(tmp_path, "pl"),
+            out=out,
+            engine="fake",
+            cache_dir=tmp_path / "cache",
+            formats=("epub", "daisy"),
+        )
+    )
+    made = {
+        "feed": (out / "feed.xml").read_text(encoding="utf-8"),
+        "page": (out / "index.html").read_text(encoding="utf-8"),
+        "manifest": (out / "manifest.json").read_text(encoding="utf-8"),
+    }
+    with zipfile.ZipFile(next(out.glob("*.epub"))) as book:
+        made["epub"] = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith((".xhtml", ".ncx")))
+    made["daisy"] = " ".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html") if "daisy" in str(p).lower())
+    for name, text in made.items():
+        assert "Wprowadzenie" in text, name
+        assert "Introduction" not in text, name

@@ -32,6 +32,9 @@ MAX_SENTENCE_WORDS = 400
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Control characters (other than tab and newline), lone surrogates and non-characters."""
 
+INTRODUCTION = "Introduction"
+"""The stand-in name of the text before the first heading (see :attr:`Section.untitled`)."""
+
 SUPPORTED = "PDF, Word (.docx), EPUB, web pages (HTML or a web address), Markdown and plain text"
 """What audioguide reads, in words for messages."""
 
@@ -260,14 +263,14 @@ def assemble(
     description: str | None = None,
 ) -> Document:
     """Group events into sections, drop debris and empty headings, and check the result's lengths."""
-    raw: list[tuple[str, int, list[Block]]] = []
-    intro_title = "Introduction"
+    raw: list[tuple[str, int, list[Block], bool]] = []
+    intro_title: str | None = None  # None: the source does not name it (the script names it in the guide's language)
     for event in events:
         if event.kind == "table":
             if event.table is None:
                 continue
             if not raw:
-                raw.append((intro_title, 1, []))
+                raw.append((intro_title or INTRODUCTION, 1, [], intro_title is None))
             raw[-1][2].append(event.table)
             continue
         text = tidy(event.text)
@@ -276,24 +279,24 @@ def assemble(
         if event.kind == "intro-title":
             intro_title = text
         elif event.kind == "heading":
-            raw.append((text[:300], max(1, event.level), []))
+            raw.append((text[:300], max(1, event.level), [], False))
         else:
             cleaned = clean_paragraph(text)
             if not cleaned:
                 continue
             if not raw:
-                raw.append((intro_title, 1, []))
+                raw.append((intro_title or INTRODUCTION, 1, [], intro_title is None))
             raw[-1][2].append(cleaned)
 
     sections: list[Section] = []
-    for i, (heading, level, blocks) in enumerate(raw):
+    for i, (heading, level, blocks, untitled) in enumerate(raw):
         blocks = _dedupe_blocks(blocks)
-        has_children = any(lvl > level for _, lvl, _ in raw[i + 1 : i + 2])
+        has_children = any(lvl > level for _, lvl, _, _ in raw[i + 1 : i + 2])
         if not blocks and not has_children:
             continue  # a heading with nothing under it would be a silent chapter
         if not sections:
             level = 1  # a subsection before any chapter is promoted to a chapter
-        sections.append(Section(title=heading, level=level, paragraphs=tuple(blocks)))
+        sections.append(Section(title=heading, level=level, paragraphs=tuple(blocks), untitled=untitled))
     kept: list[Section] = []
     for i, section in enumerate(sections):
         nxt = sections[i + 1] if i + 1 < len(sections) else None
