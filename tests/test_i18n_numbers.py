@@ -353,3 +353,78 @@ def test_english_says_what_the_english_speech_rules_say() -> None:
         assert spell_year(n, "en") == english.year(n), n
     for written in ("1,250", "2.5", ".5", "007", "0", "10.05"):
         assert spell_number(written, "en") == english.number(written), written
+
+
+# --- phone numbers and what is not one ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # One unspaced run, cued or long enough to be nothing else: digit by digit, in threes.
+        ("es", "Llame al 900123456.", "Llame al nueve cero cero, uno dos tres, cuatro cinco seis."),
+        ("ar", "اتصل على 900123456", "اتصل على تسعة صفر صفر، واحد اثنان ثلاثة، أربعة خمسة ستة"),
+        ("fr", "Appelez le 0123456789.", "Appelez le zéro un deux, trois quatre cinq, six sept huit neuf."),
+        (
+            "de",
+            "Rufen Sie 08001234567 an.",
+            "Rufen Sie null acht null, null eins zwei, drei vier fünf, sechs sieben an.",
+        ),
+        ("cy", "Ffoniwch 03001234567.", "Ffoniwch dim tri dim, dim un dau, tri pedwar pump, chwech saith."),
+        ("pl", "Zadzwoń: 600700800.", "Zadzwoń: sześć zero zero, siedem zero zero, osiem zero zero."),
+        # A leading 00 or + (the country), then the number.
+        (
+            "es",
+            "Tel. 0034 912345678",
+            "Teléfono cero cero tres cuatro, nueve uno dos, tres cuatro cinco, seis siete ocho",
+        ),
+        (
+            "pl",
+            "Zadzwoń 0048221234567.",
+            "Zadzwoń zero zero cztery, osiem dwa dwa, jeden dwa trzy, cztery pięć sześć siedem.",
+        ),
+        (
+            "es",
+            "Llame al +34912345678.",
+            "Llame al más tres cuatro nueve, uno dos tres, cuatro cinco seis, siete ocho.",
+        ),
+        ("fr", "Tél. : 01.23.45.67.89", "Téléphone: zéro un, deux trois, quatre cinq, six sept, huit neuf"),
+        # Short service numbers after a cue.
+        ("es", "Llame al 112.", "Llame al uno uno dos."),
+        ("cy", "Ffoniwch 111.", "Ffoniwch un un un."),
+    ],
+)
+def test_phone_numbers_are_read_digit_by_digit(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "es",
+            "Entre 1998-2005 hubo 1 000 casos.",
+            "Entre mil novecientos noventa y ocho a dos mil cinco hubo mil casos.",
+        ),
+        ("es", "En 2025 tome 1.500 mg.", "En dos mil veinticinco tome mil quinientos miligramos."),
+        ("es", "Tome 100000 unidades.", "Tome cien mil unidades."),
+        ("de", "Seit 2020 sind es 1.000.000 Menschen.", "Seit zweitausendzwanzig sind es eine Million Menschen."),
+        ("fr", "En 2024, 250 000 patients.", "En deux mille vingt-quatre, deux cent cinquante mille patients."),
+        (
+            "pl",
+            "W latach 2019-2024 było 12 000 osób.",
+            "W latach dwa tysiące dziewiętnaście do dwa tysiące dwadzieścia cztery było dwanaście tysięcy osób.",
+        ),
+        ("cy", "Yn 2024 roedd 3 000 o bobl.", "Yn dwy fil dau ddeg pedwar roedd tair mil o bobl."),
+        ("ar", "في عام 2024 كان هناك 1500 مريض.", "في عام ألفان وأربعة وعشرون كان هناك ألف وخمسمائة مريض."),
+    ],
+)
+def test_quantities_and_years_are_not_phone_numbers(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_a_written_leading_zero_is_read_digit_by_digit(language: str) -> None:
+    from audioguide.i18n import spell_digits
+
+    assert normalise_text("007", language) == spell_digits("007", language)

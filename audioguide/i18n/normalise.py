@@ -124,20 +124,43 @@ def _say_amount(text: str, base: str, gender: str | None = None) -> tuple[str, A
     return _spell_value(value, base, gender), count
 
 
-def _is_phone(groups: list[str], has_plus: bool, cued: bool) -> bool:
+def _is_phone(groups: list[str], separators: list[str], has_plus: bool, cued: bool) -> bool:
+    """Whether digit ``groups`` (joined by ``separators``) are a phone number rather than a quantity.
+
+    A phone number: after "+" (6 digits or more); starting with 0 (a trunk or international prefix, 6 or
+    more); one run of 9 or more digits; after a cue word ("Llame al 112"). Not one: a year, a range
+    of two hyphenated numbers ("1998-2005"), thousands in groups of three ("1 000", "1.500.000").
+    """
     digits = sum(len(g) for g in groups)
     if has_plus:
         return digits >= 6
+    if groups[0].startswith("0") and (len(groups[0]) > 1 or len(groups) > 1):
+        return digits >= 6 or (cued and digits >= 3)
     if len(groups) == 1:
         return digits >= 9 or (cued and digits >= 3 and not re.fullmatch(r"(?:1[1-9]|20)\d\d", groups[0]))
-    if groups[0].startswith("0"):
-        return digits >= 6
-    if any(len(g) != 3 for g in groups[1:]) or len(groups[0]) > 3:
+    if len(groups) == 2 and separators == ["-"]:
+        return cued and digits >= 6  # a range: "1998-2005", "10-20"
+    thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    if thousands and "." in separators:
+        return cued and digits >= 6  # "1.500.000": a thousands separator in these languages
+    if not thousands:
         return digits >= 6
     return digits >= 9 or (cued and digits >= 6)
 
 
-_PHONE = re.compile(r"(?<![\w.,])(\+\s?)?\d{1,5}(?:[ \-.]\d{2,8}){0,5}(?![\w]|[.,]\d)")
+_PHONE = re.compile(r"(?<![\w.,])(\+\s?)?\d{1,15}(?:[ \-.]\d{2,15}){0,5}(?![\w]|[.,]\d)")
+
+
+def _digit_groups(group: str, alone: bool) -> list[str]:
+    """A long unbroken run of digits in threes, so that the voice pauses ("900123456" -> 900 123 456); a
+    last lone digit joins the group before it. Groups the writer made ("030 1234567") are kept up to
+    eight digits."""
+    if len(group) <= (6 if alone else 8):
+        return [group]
+    parts = [group[i : i + 3] for i in range(0, len(group), 3)]
+    if len(parts[-1]) == 1:
+        parts[-2:] = [parts[-2] + parts[-1]]
+    return parts
 
 
 def _phones(text: str, base: str) -> str:
@@ -148,11 +171,14 @@ def _phones(text: str, base: str) -> str:
         before = text[max(0, match.start() - 40) : match.start()].split()[-3:]
         cued = any(word.strip(":,.()").lower() in cues for word in before)
         joiner = "، " if base == "ar" else ", "
-        groups = [g for g in re.split(r"[ \-.]", raw.lstrip("+ ").strip()) if g]
-        if not _is_phone(groups, bool(match.group(1)), cued):
+        body = raw.lstrip("+ ").strip()
+        groups = [g for g in re.split(r"[ \-.]", body) if g]
+        separators = re.findall(r"[ \-.]", body)
+        if not _is_phone(groups, separators, bool(match.group(1)), cued):
             return raw
         plus = messages(base).say("numbers.plus") + " " if match.group(1) else ""
-        return " " + plus + joiner.join(spell_digits(g, base) for g in groups) + " "
+        spoken = [spell_digits(part, base) for g in groups for part in _digit_groups(g, len(groups) == 1)]
+        return " " + plus + joiner.join(spoken) + " "
 
     return _PHONE.sub(replace, text)
 
@@ -322,10 +348,13 @@ def _units(text: str, base: str) -> str:
 def _abbreviations(text: str, base: str) -> str:
     table = messages(base).table("abbreviations.spoken")
     for written in sorted(table, key=len, reverse=True):
-        pattern = (
-            r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + (r"(?!\w)" if written[-1].isalnum() else "")
-        )
+        end = r"(?!\w)" if written[-1].isalnum() else ""
+        pattern = r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + end
         text = re.sub(pattern, table[written], text)
+        if written[:1].islower():  # at the start of a sentence: "Tel. 0034..." -> "Teléfono"
+            capital = r"(?<![\w.])" + re.escape(written[0].upper() + written[1:]).replace(r"\ ", r"\s?") + end
+            spoken = table[written]
+            text = re.sub(capital, spoken[:1].upper() + spoken[1:], text)
     return text
 
 
@@ -355,6 +384,8 @@ def _ranges_and_numbers(text: str, base: str) -> str:
     def year_or_number(value: str) -> str:
         if re.fullmatch(r"(?:1[1-9]|20)\d\d", value):
             return spell_year(int(value), base)
+        if re.fullmatch(r"0\d+", value):
+            return spell_digits(value, base)  # a code or a number written with its leading zero: "007"
         return _say_amount(value, base)[0]
 
     text = re.sub(
