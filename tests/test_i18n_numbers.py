@@ -428,3 +428,42 @@ def test_a_written_leading_zero_is_read_digit_by_digit(language: str) -> None:
     from audioguide.i18n import spell_digits
 
     assert normalise_text("007", language) == spell_digits("007", language)
+
+
+# --- numbers before nouns, and after the words that change them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Polish: one agrees with the noun it counts, by the noun's ending.
+        ("pl", "Weź 1 tabletkę rano.", "Weź jedną tabletkę rano."),
+        ("pl", "Wystarczy 1 tabletka.", "Wystarczy jedna tabletka."),
+        ("pl", "Kup 1 opakowanie i 1 lek.", "Kup jedno opakowanie i jeden lek."),
+        ("pl", "Popij 1 łyżką wody.", "Popij jedną łyżką wody."),
+        ("pl", "Weź 21 tabletek.", "Weź dwadzieścia jeden tabletek."),  # compound: invariable
+        ("pl", "Rozdział 1.", "Rozdział jeden."),
+        # Welsh: a number after am, i, o, ar, neu... takes the soft mutation; after a, tua, gyda the
+        # aspirate one; five and six shorten before a noun.
+        ("cy", "Cymerwch hwn am 3 mis.", "Cymerwch hwn am dri mis."),
+        ("cy", "am 10 diwrnod", "am ddeg diwrnod"),
+        ("cy", "o 5 diwrnod i 6 wythnos", "o bum diwrnod i chwe wythnos"),
+        ("cy", "rhwng 2 a 3 gwaith", "rhwng dau a thri gwaith"),
+        ("cy", "tua 3 mis neu 2 fis", "tua thri mis neu ddau fis"),
+        ("cy", "Dewch am 2:00.", "Dewch am ddau o'r gloch."),
+        ("cy", "Mae 5 yn ddigon.", "Mae pump yn ddigon."),
+        (
+            "cy",
+            "Ffoniwch ni ar 0300 123 4567.",
+            "Ffoniwch ni ar dim tri dim dim, un dau tri, pedwar pump chwech saith.",
+        ),
+        # Arabic: the quarter and half hours as people say them.
+        ("ar", "الموعد 14:30.", "الموعد الساعة الثانية والنصف مساءً."),
+        ("ar", "الساعة 9:15", "الساعة التاسعة والربع صباحًا"),
+        ("ar", "الساعة 8:45", "الساعة التاسعة إلا ربعًا صباحًا"),
+        ("ar", "الساعة 12:45", "الساعة الواحدة إلا ربعًا مساءً"),
+        ("ar", "الساعة 10:10", "الساعة العاشرة وعشر دقائق صباحًا"),
+    ],
+)
+def test_numbers_agree_with_the_words_around_them(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected

@@ -187,16 +187,50 @@ def _months(base: str) -> list[str]:
     return messages(base).words("numbers.months")
 
 
-_CY_SOFT = {"M": "F", "G": "", "T": "D", "C": "G", "P": "B", "B": "F", "D": "Dd", "Rh": "R", "Ll": "L"}
+_CY_MUTATIONS = {
+    "soft": {"rh": "r", "ll": "l", "m": "f", "g": "", "t": "d", "c": "g", "p": "b", "b": "f", "d": "dd"},
+    "aspirate": {"t": "th", "c": "ch", "p": "ph"},
+}
+_CY_LETTERS = ("ch", "dd", "ff", "ng", "ph", "th")
+"""Welsh letters written with two characters: "ch" is not a mutable "c"."""
+_CY_SOFT_AFTER = "am ar at gan heb i o dan dros drwy trwy wrth hyd tan neu"
+"""Words after which a Welsh number takes the soft mutation ("am dri mis", "i ddau", "neu bump")."""
+_CY_ASPIRATE_AFTER = "a â gyda tua"
+"""... and the aspirate mutation ("dau a thri", "tua chant")."""
+_SOFT, _ASPIRATE = "\ue000", "\ue001"
+"""Marks left before a number that the mutation of the word before it reaches, until it is spelled."""
+
+
+def _cy_mutate(word: str, kind: str = "soft") -> str:
+    """``word`` with the Welsh soft or aspirate mutation ("tri" -> "dri", "Mawrth" -> "Fawrth")."""
+    lower = word.lower()
+    if lower.startswith(_CY_LETTERS) and not lower.startswith(("ll", "rh")):
+        return word
+    for radical, mutated in _CY_MUTATIONS[kind].items():
+        if lower.startswith(radical):
+            rest = word[len(radical) :]
+            if word[:1].isupper():
+                return mutated[:1].upper() + mutated[1:] + rest if mutated else rest[:1].upper() + rest[1:]
+            return mutated + rest
+    return word
 
 
 def _cy_soft(word: str) -> str:
-    for radical in ("Rh", "Ll", "M", "G", "T", "C", "P", "B", "D"):
-        if word.startswith(radical):
-            rest = word[len(radical) :]
-            mutated = _CY_SOFT[radical]
-            return (mutated + rest) if mutated else rest[:1].upper() + rest[1:]
-    return word
+    return _cy_mutate(word, "soft")
+
+
+def _cy_mark(text: str) -> str:
+    """Mark the numbers after a word that mutates them (the marks are spent in :func:`_cy_spend`)."""
+    soft = "|".join(_CY_SOFT_AFTER.split())
+    aspirate = "|".join(_CY_ASPIRATE_AFTER.split())
+    text = re.sub(rf"(?<!\w)((?i:{soft}))(\s+)(?=\d)", rf"\1\2{_SOFT}", text)
+    return re.sub(rf"(?<!\w)((?i:{aspirate}))(\s+)(?=\d)", rf"\1\2{_ASPIRATE}", text)
+
+
+def _cy_spend(text: str) -> str:
+    text = re.sub(rf"{_SOFT}\s*(\w+)", lambda m: _cy_mutate(m.group(1), "soft"), text)
+    text = re.sub(rf"{_ASPIRATE}\s*(\w+)", lambda m: _cy_mutate(m.group(1), "aspirate"), text)
+    return text.replace(_SOFT, "").replace(_ASPIRATE, "")
 
 
 def _say_date(day: int, month: int, year: int | None, base: str, before: str) -> str | None:
@@ -388,15 +422,54 @@ def _ranges_and_numbers(text: str, base: str) -> str:
             return spell_digits(value, base)  # a code or a number written with its leading zero: "007"
         return _say_amount(value, base)[0]
 
+    after_to = _SOFT if base == "cy" else ""  # Welsh "i" (to) mutates the number after it: "dau i dri"
     text = re.sub(
         rf"(?<![\w.,])({_NUMBER})\s?[-–]\s?({_NUMBER})(?![\w]|[.,]\d)",
-        lambda m: f" {year_or_number(m.group(1))} {to} {year_or_number(m.group(2))} ",
+        lambda m: f" {year_or_number(m.group(1))} {to} {after_to}{year_or_number(m.group(2))} ",
         text,
     )
     text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", messages(base).say("numbers.minus") + " ", text)
-    text = re.sub(rf"(?<![\w])({_NUMBER})(?![\w])", lambda m: f" {year_or_number(m.group(1))} ", text)
+
+    def bare(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if re.fullmatch(r"[1-9]\d{0,5}", value):
+            gender = _gender_of_next(text[match.end() :], base, int(value))
+            if gender is not None:
+                return f" {spell_number(int(value), base, gender)} "
+        return f" {year_or_number(value)} "
+
+    text = re.sub(rf"(?<![\w])({_NUMBER})(?![\w])", bare, text)
     # Digits against letters ("B12", "COVID19", "3x"): the number on its own.
     return re.sub(r"[0-9]+", lambda m: f" {spell_number(int(m.group(0)), base)} ", text)
+
+
+_PL_NOT_NOUNS = frozenset("albo lub oraz czy bądź nie też tylko także również około razem".split())
+_CY_NOT_NOUNS = frozenset("a ac â neu i o yn y yr ond am ar mewn gyda ag na nag".split())
+
+
+def _gender_of_next(after: str, base: str, value: int) -> str | None:
+    """The form a number takes before the word that follows it, where its ending tells (None: as it stands).
+
+    Polish "1" agrees with the noun (or adjective) after it: "-ę"/"-ą" feminine accusative or
+    instrumental ("jedną tabletkę"), "-a" feminine ("jedna tabletka"), "-o"/"-e"/"-um" neuter ("jedno
+    opakowanie"); larger numbers ending in 1 do not change. Welsh five and six shorten before any noun
+    ("pum diwrnod", "chwe mis").
+    """
+    match = re.match(r"\s+([^\W\d_]{3,})", after)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    if base == "pl" and value == 1 and word not in _PL_NOT_NOUNS:
+        if word.endswith(("ę", "ą")):
+            return "f_acc"
+        if word.endswith("a"):
+            return "f"
+        if word.endswith(("o", "e", "um")):
+            return "n"
+        return None
+    if base == "cy" and word not in _CY_NOT_NOUNS and value % 10 in (5, 6):
+        return "m"
+    return None
 
 
 def normalise_text(text: str, language: str) -> str:
@@ -408,16 +481,20 @@ def normalise_text(text: str, language: str) -> str:
         return text if isinstance(text, str) else ""
     original = text
     try:
-        text = text.translate(_ARABIC_DIGITS)
+        text = text.translate(_ARABIC_DIGITS).replace(_SOFT, "").replace(_ASPIRATE, "")
         text = _abbreviations(text, base)
         text = _dates(text, base)
         text = _phones(text, base)
+        if base == "cy":
+            text = _cy_mark(text)
         text = _times(text, base)
         text = _money(text, base)
         text = _percent(text, base)
         text = _units(text, base)
         text = _ordinals(text, base)
         text = _ranges_and_numbers(text, base)
+        if base == "cy":
+            text = _cy_spend(text)
     except (ValueError, ArithmeticError, KeyError, IndexError):
         return _digits_only(original, base)
     text = re.sub(r"\s+([,.;:!?)\]»])", r"\1", " ".join(text.split()))

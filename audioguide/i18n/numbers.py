@@ -196,6 +196,8 @@ def _agree(words: str, language: str, gender: str | None) -> str:
         return prefix + "une"
     if language == "de" and last == "eins":
         return prefix + ("eine" if gender == "f" else "ein") if not head else words
+    if language == "pl" and gender == "f_acc" and last == "jeden" and not head:
+        return "jedną"  # feminine accusative or instrumental: "jedną tabletkę", "jedną łyżką"
     if language == "pl" and gender == "f":
         return prefix + {"jeden": "jedna", "dwa": "dwie"}.get(last, last)
     if language == "pl" and gender == "n" and last == "jeden" and not head:
@@ -304,7 +306,7 @@ def spell_year(value: int, language: str) -> str:
 
 def spell_time(hour: int, minute: int, language: str, case: str | None = None) -> str:
     """A clock time in words, 24-hour: (9, 30) -> "nine thirty", "nueve y treinta", "neuf heures trente",
-    "neun Uhr dreißig", "dziewiąta trzydzieści", "naw tri deg", "الساعة التاسعة و30 دقيقة" (in words).
+    "neun Uhr dreißig", "dziewiąta trzydzieści", "naw tri deg", "الساعة التاسعة والنصف صباحًا".
 
     Polish hours are ordinals; ``case="oblique"`` gives the form after "o", "od", "do" ("o dziewiątej").
     ``ValueError`` for an hour outside 0..24 or a minute outside 0..59.
@@ -342,13 +344,22 @@ def spell_time(hour: int, minute: int, language: str, case: str | None = None) -
         spoken = spell_number(hour, "cy")
         return f"{spoken} o'r gloch" if minute == 0 else f"{spoken} {spell_number(minute, 'cy')}"
     if base == "ar":
-        twelve = hour % 12 or 12
+        # The quarter and half hours as people say them: "والربع", "والنصف", and "إلا ربعًا" of the next hour.
         part = " صباحًا" if hour < 12 else " مساءً"
+        said_hour = hour + 1 if minute == 45 else hour
+        twelve = said_hour % 12 or 12
         spoken = "الساعة " + ("الواحدة" if twelve == 1 else spell_ordinal(twelve, "ar", "f"))
-        if minute:
+        if minute in _AR_PARTS:
+            spoken += " " + _AR_PARTS[minute]
+        elif minute:
             spoken += " و" + _ar_minutes(minute)
         return spoken + part
     return f"{hour}:{minute:02d}"
+
+
+_AR_PARTS = {15: "والربع", 30: "والنصف", 45: "إلا ربعًا"}
+_AR_FEW_BEFORE_FEMININE = "ثلاث أربع خمس ست سبع ثماني تسع عشر".split()
+"""Three to ten before a feminine noun (دقيقة) take the form without ة: "عشر دقائق"."""
 
 
 def _ar_minutes(minute: int) -> str:
@@ -359,6 +370,8 @@ def _ar_minutes(minute: int) -> str:
         return "دقيقة واحدة"
     if category == "two":
         return "دقيقتان"
+    if category == "few" and 3 <= minute <= 10:
+        return f"{_AR_FEW_BEFORE_FEMININE[minute - 3]} دقائق"
     noun = "دقائق" if category == "few" else "دقيقة"
     return f"{spell_number(minute, 'ar')} {noun}"
 
