@@ -15,6 +15,7 @@ else:  # pragma: no cover - Python 3.10
 
 from .errors import InputError
 from .fsutil import read_limited
+from .langtag import normalise_tag
 from .options import BuildOptions
 from .pacing import Pacing
 
@@ -68,18 +69,9 @@ TEXT_LIMITS = {"title": 300, "author": 200, "description": 4000, "owner_name": 2
 """Longest text settings, in characters."""
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Bidirectional formatting characters: an override (U+202E) can make a title read backwards."""
-_LANGUAGE = re.compile(
-    r"^[A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
-)
 _EMAIL = re.compile(
     r"^[^@\s<>\"(),;:\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
-
-
-def is_language_tag(text: str) -> bool:
-    """Whether ``text`` is a language tag of the simple BCP 47 shape: language, then optional script,
-    region and variants (``en``, ``en-GB``, ``sr-Latn-RS``, ``de-CH-1996``)."""
-    return len(text) <= 35 and bool(_LANGUAGE.match(text))
 
 
 def clean_text(text: str) -> str:
@@ -144,8 +136,10 @@ def check_setting(name: str, value: object, where: str) -> Any:
             raise InputError(f"{where} is {value}; choose from 0 (one per CPU core) to {MAX_JOBS}.")
     if name == "language":
         assert isinstance(value, str)
-        if not is_language_tag(value):
+        tag = normalise_tag(value)
+        if tag is None:
             raise InputError(f"{where} is not a language tag such as en, en-GB or cy: {value!r:.40}.")
+        value = tag  # in its usual case and shortest code: "EN_gb" -> "en-GB", "cym" -> "cy"
     if name == "base_url":
         assert isinstance(value, str)
         check_base_url(value, where)

@@ -249,3 +249,46 @@ def test_an_unsure_detection_falls_back_to_english_and_says_so() -> None:
 
 def test_detection_can_be_switched_off() -> None:
     assert resolve_language(text=PASSAGES["cy"], detect=False).source == "default"
+
+
+# --- one check of a tag, for the settings too ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("en-GB", "en-GB"),
+        ("EN-gb", "en-GB"),
+        ("cy_GB", "cy-GB"),
+        ("cym", "cy"),
+        ("es-419", "es-419"),
+        ("sr-Latn-RS", "sr-Latn-RS"),
+        ("de-CH-1996", "de-CH-1996"),
+        ("en-GB-x-nhs", "en-GB-x-nhs"),
+        ("pl", "pl"),
+    ],
+)
+def test_the_settings_take_the_language_parser_s_tag(written: str, kept: str) -> None:
+    from audioguide.config import check_setting
+
+    assert check_setting("language", written, "language in audioguide.toml") == kept
+
+
+@pytest.mark.parametrize(
+    "bad", ["english", "e", "en--GB", "en-GB-GB-GB", "en GB", "ελ", "en-a", "de-1996-1996", "x" * 90]
+)
+def test_the_settings_refuse_what_the_language_parser_refuses(bad: str) -> None:
+    from audioguide.config import check_setting
+    from audioguide.errors import InputError
+
+    assert normalise_tag(bad) is None
+    with pytest.raises(InputError, match="not a language tag"):
+        check_setting("language", bad, "language in audioguide.toml")
+
+
+def test_tag_parsing_lives_in_the_foundation_layer() -> None:
+    import audioguide.config as config
+    from audioguide import langtag
+
+    assert not hasattr(config, "is_language_tag")  # one check, not two
+    assert langtag.normalise_tag is normalise_tag

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "audioguide.fsutil",
             "audioguide.pacing",
             "audioguide.options",
+            "audioguide.langtag",
             "audioguide.config",
             "audioguide.wav",
             "audioguide.tools",
