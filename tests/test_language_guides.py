@@ -397,3 +397,32 @@ def test_every_output_names_the_lead_text_in_the_guides_language(tmp_path: Path)
     for name, text in made.items():
         assert "Wprowadzenie" in text, name
         assert "Introduction" not in text, name
+
+
+HARDER = {
+    "es": "Tome 1 comprimido a las 14:30 el 5 de mayo de 2025. Llame al 900123456 o al +34 912 345 678.",
+    "fr": "Prenez 2 comprimés à 14h30 le 5 mai 2025. Appelez le 0123456789 ou le 0033 612345678.",
+    "de": "Nehmen Sie 2 Tabletten um 14:30 Uhr am 5. Mai 2025. Rufen Sie 08001234567 an.",
+    "pl": "Weź 1 tabletkę o 14:30, 5 maja 2025. Zadzwoń 600700800 albo +48 221234567.",
+    "cy": "Cymerwch 2 dabled am 14:30 ar 5 Mai 2025, am 6 mis. Ffoniwch 03001234567.",
+    "ar": "تناول 1 mg الساعة 14:30 يوم 5 مايو 2025. اتصل على 900123456 أو 0044 2012345678.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(HARDER))
+def test_lead_text_with_unspaced_phones_is_said_in_the_language(tmp_path: Path, language: str) -> None:
+    path = tmp_path / f"hard-{language}.md"
+    title, chapters = GUIDES[language]
+    path.write_text(
+        f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{HARDER[language]}\n\n# {chapters[1][0]}\n\n"
+        f"{chapters[1][1]}\n",
+        encoding="utf-8",
+    )
+    guide = _script(path)
+    for line in (u["speech"] for chapter in guide["chapters"] for u in chapter["utterances"]):
+        assert not re.search(r"\d", line), line
+        assert not ENGLISH_ORIENTATION.search(line), line
+        own = {"pl": {"ten", "zero"}}.get(language, set())  # Polish "ten" (this) and "zero"
+        assert not ({m.lower() for m in ENGLISH_NUMBERS.findall(line)} - own), line
+        assert "Introduction" not in line or language == "fr", line
+        assert not re.search(r"(million|milliard|miliard|mil millones|Milliarde|miliwn|مليون)", line), line
