@@ -28,7 +28,7 @@ from .config import base_url_warning, clean_text
 from .engines import Engine, get_engine, resolve_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import check, clean_stale_parts, default_cache_dir, drop, folder_lock, write_atomic
-from .i18n import LanguageChoice, resolve_language
+from .i18n import LanguageChoice, messages, resolve_language
 from .ids import guide_id
 from .model import BuiltChapter, Document, GuideScript
 from .options import BuildOptions
@@ -234,12 +234,13 @@ def _build_into(
 
     root = _cache_root(options)
     with Pool(resolve_jobs(options.jobs)) as workers:
-        kept = cover.cached_path(script.title, root)
+        subtitle = messages(script.language).text("publish.cover_subtitle")
+        kept = cover.cached_path(script.title, root, subtitle)
         state = check(kept)
         if state is False:
             damaged["cover"] += 1
             drop(kept)
-        art = cache((partial if state else workers.later)(cover.cached_png, script.title, root))
+        art = cache((partial if state else workers.later)(cover.cached_png, script.title, root, subtitle))
         chapters = make_chapters(
             script,
             paths,

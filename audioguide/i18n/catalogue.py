@@ -134,11 +134,11 @@ class Messages:
         value = self.raw(key)
         return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
-    def say(self, key: str, **values: Any) -> str:
+    def say(self, key: str, /, **values: Any) -> str:
         """The message for speech: whole numbers among ``values`` are spelled in words of its language."""
         return self._format(key, values, spell=True)
 
-    def text(self, key: str, **values: Any) -> str:
+    def text(self, key: str, /, **values: Any) -> str:
         """The message for the page: numbers stay as digits."""
         return self._format(key, values, spell=False)
 

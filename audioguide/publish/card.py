@@ -11,6 +11,8 @@ import io
 import time
 from typing import TYPE_CHECKING
 
+from ..i18n import messages
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -28,9 +30,9 @@ BLACK = (0, 0, 0)
 WHITE = (255, 255, 255)
 
 
-def card_image_bytes(title: str, feed_url: str) -> tuple[bytes, bytes]:
-    """The card as (PNG bytes, PDF bytes)."""
-    image = _draw(title, feed_url)
+def card_image_bytes(title: str, feed_url: str, language: str = "en") -> tuple[bytes, bytes]:
+    """The card as (PNG bytes, PDF bytes), its words in ``language``."""
+    image = _draw(title, feed_url, language)
     png = io.BytesIO()
     image.save(png, format="PNG", optimize=False, dpi=(DPI, DPI))
     pdf = io.BytesIO()
@@ -39,14 +41,14 @@ def card_image_bytes(title: str, feed_url: str) -> tuple[bytes, bytes]:
         pdf,
         format="PDF",
         resolution=DPI,
-        title=f"{title}: subscribe card",
+        title=messages(language).text("publish.card_title", title=title),
         creationDate=fixed,
         modDate=fixed,
     )
     return png.getvalue(), pdf.getvalue()
 
 
-def _draw(title: str, feed_url: str) -> Image.Image:
+def _draw(title: str, feed_url: str, language: str) -> Image.Image:
     import segno
     from PIL import Image, ImageDraw
 
@@ -82,8 +84,8 @@ def _draw(title: str, feed_url: str) -> Image.Image:
     width = WIDTH - MARGIN - text_left
     height = address_top - MARGIN - 16
     title_font, title_lines = _fit(draw, _break_words, title, width, (64, 56, 50, 44, 40, 36, 32, 28), 4, bold=True)
-    say = f"Ask your phone: play {title}"
-    scan = "Scan it in a podcast app, or type:"
+    say = messages(language).text("publish.card_ask", title=title)
+    scan = messages(language).text("publish.card_scan")
     y = MARGIN
     for line in title_lines:
         draw.text((text_left, y), line, font=title_font, fill=BLACK)

@@ -19,7 +19,11 @@ FOREGROUND = (255, 214, 0)
 """Bright yellow: contrast ratio above 10:1 against the background."""
 
 
-def cover_png(title: str, subtitle: str = "An audio guide") -> bytes:
+SUBTITLE = "An audio guide"
+"""The line under the title, in English; a build passes its language's (``publish.cover_subtitle``)."""
+
+
+def cover_png(title: str, subtitle: str = SUBTITLE) -> bytes:
     """The cover as PNG bytes; the same title always gives the same bytes."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -46,20 +50,20 @@ def cover_png(title: str, subtitle: str = "An audio guide") -> bytes:
     return buffer.getvalue()
 
 
-def cached_path(title: str, root: Path) -> Path:
-    """Where the cover for ``title`` is kept in the cache folder ``root``."""
-    key = hashlib.sha256(f"{__version__}\x00{SIZE}\x00{title}".encode()).hexdigest()
+def cached_path(title: str, root: Path, subtitle: str = SUBTITLE) -> Path:
+    """Where the cover for ``title`` (and ``subtitle``) is kept in the cache folder ``root``."""
+    key = hashlib.sha256(f"{__version__}\x00{SIZE}\x00{title}\x00{subtitle}".encode()).hexdigest()
     return Path(root) / "covers" / f"{key}.png"
 
 
-def cached_png(title: str, root: Path) -> bytes:
+def cached_png(title: str, root: Path, subtitle: str = SUBTITLE) -> bytes:
     """The cover for ``title``, drawn once and kept in the cache with its checksum (drawing takes longer
     than a rebuild); a kept cover that differs from its checksum is drawn again."""
-    kept = cached_path(title, root)
+    kept = cached_path(title, root, subtitle)
     found = read_checked(kept)
     if found is not None:
         return found
-    data = cover_png(title)
+    data = cover_png(title, subtitle)
     try:
         write_checked(kept, data)
     except (OSError, OutputError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsutil import atomic_path
-from ..i18n import direction
+from ..i18n import direction, messages
 from . import Published, register
 from .talkingbook import Book, Part, block_html, book, clock, xml_text
 
@@ -93,16 +93,18 @@ def _nav(book: Book) -> str:
         nested = f"<ol>{sub_list}</ol>" if subs else ""
         items.append(f'<li><a href="{doc}">{xml_text(part.title)}</a>{nested}</li>')
     first = next((p for p in book.parts if p.key != "title"), book.parts[0])
+    m = messages(book.language)
+    contents = xml_text(m.text("script.contents_title"))
     body = (
         '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
-        '<h1 id="toc-title">Contents</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
+        f'<h1 id="toc-title">{contents}</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
         '<nav epub:type="landmarks" id="landmarks" aria-labelledby="landmarks-title" hidden="hidden">\n'
-        '<h2 id="landmarks-title">Landmarks</h2>\n<ol>\n'
-        '<li><a epub:type="toc" href="nav.xhtml#toc">Contents</a></li>\n'
+        f'<h2 id="landmarks-title">{xml_text(m.text("publish.landmarks"))}</h2>\n<ol>\n'
+        f'<li><a epub:type="toc" href="nav.xhtml#toc">{contents}</a></li>\n'
         f'<li><a epub:type="bodymatter" href="{first.key}.xhtml">{xml_text(first.title)}</a></li>\n'
         "</ol>\n</nav>"
     )
-    return _xhtml(book, f"Contents – {book.title}", body)
+    return _xhtml(book, f"{m.text('script.contents_title')} – {book.title}", body)
 
 
 def _summary(book: Book) -> str:

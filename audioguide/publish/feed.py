@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..dates import EPOCH, assign, rfc2822
+from ..i18n import messages
 
 if TYPE_CHECKING:
     from . import PublishContext
@@ -252,7 +253,7 @@ def podcast(ctx: PublishContext, extra: tuple[Episode, ...] = ()) -> Podcast:
     found = Podcast(
         title=script.title,
         description=options.description
-        or f"{script.title}, read aloud chapter by chapter. Chapters: {chapter_titles}.",
+        or messages(script.language).text("publish.feed_description", title=script.title, chapters=chapter_titles),
         language=script.language,
         author=options.author,
         link=join_url(base, "index.html"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ToolError
 from ..fsutil import atomic_path, content_named
+from ..i18n import messages
 from ..tools import probe_duration, require_tool
 from ..workers import child_setup
 from . import Published, register
@@ -178,8 +179,8 @@ def publish_mp3(ctx: PublishContext) -> Published:
     }
     base, title, lang = ctx.options.base_url, ctx.script.title, ctx.script.language
     episode = Episode(
-        title="The whole guide",  # not the show's title again: Apple asks for that
-        description=f"All of {title} in one episode, with a chapter mark for every section.",
+        title=messages(lang).text("publish.whole_guide"),  # not the show's title again: Apple asks for that
+        description=messages(lang).text("publish.whole_guide_description", title=title),
         guid=str(uuid.uuid5(ctx.guide_id, "whole-guide")),
         link=join_url(base, "index.html"),
         media=Media(url=join_url(base, rel), bytes=found["bytes"], duration=duration),

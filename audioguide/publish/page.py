@@ -52,14 +52,15 @@ def publish(ctx: PublishContext) -> Published:
     feed_url = base + feed if base else None
     page_url = base + PAGE if base else None
     title = ctx.script.title
+    m = messages(ctx.script.language)
     if feed_url and page_url:
         # Everything is drawn before anything is written, so a failure leaves no half-made set.
         try:
             drawn = {
-                subscribe.QR_FEED: subscribe.qr_svg(feed_url, "Podcast feed address").encode("utf-8"),
-                subscribe.QR_PAGE: subscribe.qr_svg(page_url, "Listening page address").encode("utf-8"),
+                subscribe.QR_FEED: subscribe.qr_svg(feed_url, m.text("page.feed_link")).encode("utf-8"),
+                subscribe.QR_PAGE: subscribe.qr_svg(page_url, m.text("page.qr_page_title")).encode("utf-8"),
             }
-            drawn[card.PNG], drawn[card.PDF] = card.card_image_bytes(title, feed_url)
+            drawn[card.PNG], drawn[card.PDF] = card.card_image_bytes(title, feed_url, ctx.script.language)
         except ValueError as exc:  # segno's DataOverflowError: no QR code holds an address this long
             raise InputError(
                 f"The --base-url is too long to draw as a QR code ({len(feed_url)} characters); use a shorter address."
@@ -110,7 +111,20 @@ def render(
     first = chapters[0] if chapters else None
     data = page_data(title, slug, language, chapters)
     data.update({"feed": feed, "feedUrl": feed_url, "cover": cover, "clients": subscribe.client_data()})
+    m = messages(language)
+    page_words = subscribe.words(
+        language,
+        title=esc(m.text("page.title", title=title)),
+        anywhere_hint=subscribe.html_text(language, "page.anywhere_hint", address="index.html#anywhere"),
+        scanning_hint=subscribe.html_text(
+            language, "page.scanning_hint", address="index.html#scan", address_seconds="#scan=3"
+        ),
+        time_start=esc(m.text("page.time_of", time="0:00", length=_clock(first.duration) if first else "0:00")),
+        volume_full=esc(m.text("page.volume", percent=100)),
+        scan_interval=esc(m.text("page.scan_interval", count=2)),
+    )
     return Template(_asset("index.html")).substitute(
+        page_words,
         lang=esc(language),
         dir=direction(language),
         title=esc(title),
@@ -119,11 +133,10 @@ def render(
         css_version=esc(versions.get("listen.css", "")),
         js_version=esc(versions.get("listen.js", "")),
         first_name=esc(names[0] if names else ""),
-        first_length=esc(_clock(first.duration) if first else "0:00"),
         chapter_items="\n".join(_chapter_item(i, c, chapters, language) for i, c in enumerate(chapters)),
         plain_links="\n".join(_plain_link(c, n, language) for c, n in zip(chapters, names, strict=True)),
         feed=esc(feed_url or feed),
-        subscribe_panel=subscribe.panel(feed_url, page_url),
+        subscribe_panel=subscribe.panel(feed_url, page_url, language=language),
         data=script_json(data),
     )
 
@@ -141,14 +154,24 @@ def render_subscribe(
     versions = versions or {}
     esc = html.escape
     return Template(_asset("subscribe.html")).substitute(
+        subscribe.words(language, subscribe_title=esc(messages(language).text("page.subscribe_title", title=title))),
         lang=esc(language),
         dir=direction(language),
         title=esc(title),
         generator=esc(generator),
         css_version=esc(versions.get("listen.css", "")),
         js_version=esc(versions.get("listen.js", "")),
-        subscribe_panel=subscribe.panel(feed_url, page_url),
-        data=script_json({"title": title, "feed": "feed.xml", "feedUrl": feed_url, "clients": subscribe.client_data()}),
+        subscribe_panel=subscribe.panel(feed_url, page_url, language=language),
+        data=script_json(
+            {
+                "title": title,
+                "language": language,
+                "strings": messages(language).section("page"),
+                "feed": "feed.xml",
+                "feedUrl": feed_url,
+                "clients": subscribe.client_data(),
+            }
+        ),
     )
 
 

@@ -20,6 +20,9 @@ from importlib import resources
 from string import Template
 from urllib.parse import quote, urlsplit
 
+from ..i18n import messages
+from ..i18n.catalogue import PLACEHOLDER
+
 PAGE = "subscribe.html"
 """The subscribe page's path in the build folder."""
 QR_FEED = "subscribe/feed-qr.svg"
@@ -108,8 +111,47 @@ def qr_terminal(text: str) -> str:
     return buffer.getvalue()
 
 
-def panel(feed_url: str | None, page_url: str | None, *, prefix: str = "", heading_level: int = 2) -> str:
-    """The subscribe panel's HTML. ``prefix`` is the path from the page to the build folder's root.
+SERVE_COMMAND = "audioguide serve --host 0.0.0.0"
+"""What the panel tells the guide's maker to run for an address a phone can reach."""
+
+
+def escape_text(text: str) -> str:
+    """``text`` safe in HTML text and in double-quoted attributes (an apostrophe stays as it is)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+def html_text(language: str, key: str, **markup: str) -> str:
+    """The page message ``key`` in ``language`` as HTML: its text escaped, each placeholder named in
+    ``markup`` replaced by that (already safe) HTML, e.g. ``option="<code>--base-url</code>"``."""
+    marks = {name: f"\x00{name}\x00" for name in markup}
+    text = escape_text(messages(language).text(key, **marks))
+    for name, value in markup.items():
+        text = text.replace(marks[name], value)
+    return text
+
+
+def words(language: str, **special: str) -> dict[str, str]:
+    """The page templates' ``${t_key}`` values: every ``[page]`` message of ``language`` that takes no
+    values, escaped, plus ``special`` (already safe HTML) for the ones that do."""
+    found = {
+        f"t_{key}": escape_text(value)
+        for key, value in messages(language).section("page").items()
+        if isinstance(value, str) and not PLACEHOLDER.search(value)
+    }
+    found.update({f"t_{key}": value for key, value in special.items()})
+    return found
+
+
+def panel(
+    feed_url: str | None,
+    page_url: str | None,
+    *,
+    prefix: str = "",
+    heading_level: int = 2,
+    language: str = "en",
+) -> str:
+    """The subscribe panel's HTML in ``language``. ``prefix`` is the path from the page to the build
+    folder's root.
 
     Without an absolute address the app buttons are left out (the page's script adds them when it is
     served over http) and the panel says how to get an address instead.
@@ -128,23 +170,35 @@ def panel(feed_url: str | None, page_url: str | None, *, prefix: str = "", headi
     address = esc(feed_url or "")
     qr = ""
     if feed_url and page_url:
+        t = messages(language).text
         qr = (
             f'<div class="qr-pair">\n'
             f'<figure class="qr"><img src="{esc(prefix + QR_PAGE)}" width="240" height="240" '
-            f'alt="QR code of this listening page’s address">'
-            "<figcaption>Point a phone’s camera here to open this page on the phone, then choose its app"
-            "</figcaption></figure>\n"
+            f'alt="{esc(t("page.qr_page_alt"))}">'
+            f"<figcaption>{esc(t('page.qr_page_caption'))}</figcaption></figure>\n"
             f'<figure class="qr"><img src="{esc(prefix + QR_FEED)}" width="240" height="240" '
-            f'alt="QR code of the podcast feed address">'
-            f"<figcaption>The feed address, for a podcast app that scans codes</figcaption></figure>\n"
+            f'alt="{esc(t("page.qr_feed_alt"))}">'
+            f"<figcaption>{esc(t('page.qr_feed_caption'))}</figcaption></figure>\n"
             f"</div>\n"
-            f'<p><a class="link-button" href="{esc(prefix)}card.pdf">Print a wallet-size subscribe card (PDF)</a></p>'
+            f'<p><a class="link-button" href="{esc(prefix)}card.pdf">{esc(t("page.print_card"))}</a></p>'
         )
     no_address = " hidden" if feed_url else ""
     has_address = "" if feed_url else " hidden"
     template = Template(
         (resources.files("audioguide.publish") / "page_assets" / "subscribe_panel.html").read_text("utf-8")
     )
+    command = f"<code>{esc(SERVE_COMMAND)}</code>"
     return template.substitute(
-        h=h, no_address=no_address, has_address=has_address, apps=apps, address=address, qr=qr
+        words(
+            language,
+            subscribe_rebuild=html_text(language, "page.subscribe_rebuild", option="<code>--base-url</code>"),
+            subscribe_serve=html_text(language, "page.subscribe_serve", command=command),
+            subscribe_local=html_text(language, "page.subscribe_local", command=command),
+        ),
+        h=h,
+        no_address=no_address,
+        has_address=has_address,
+        apps=apps,
+        address=address,
+        qr=qr,
     ).rstrip("\n")

@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..fsutil import write_atomic
-from ..i18n import direction
+from ..i18n import direction, messages
 from ..model import BuiltChapter, ChapterScript, Utterance
 from . import FIRST, Published, register
 from .feed import xml_safe
@@ -155,7 +155,7 @@ def whole_guide(ctx: PublishContext, offsets: list[float]) -> BuiltChapter:
             timings.insert(at, Timing(start, start))
     script = ChapterScript(
         number=0,
-        title="The whole guide",
+        title=messages(ctx.script.language).text("publish.whole_guide"),
         slug=f"{ctx.script.slug}-whole-guide",
         subsections=tuple(subsections),
         utterances=tuple(utterances),

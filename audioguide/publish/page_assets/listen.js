@@ -25,6 +25,52 @@
   const audio = $("audio");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
+  // ---- the page's words, in the guide's language (guide.strings: audioguide/data/messages/*.toml) ---
+
+  const STRINGS = guide.strings || {};
+  const LANGUAGE = guide.language || document.documentElement.lang || "en";
+  const PLURALS = pluralRules();
+
+  function pluralRules() {
+    try {
+      return new Intl.PluralRules(LANGUAGE);
+    } catch (error) {
+      return new Intl.PluralRules("en");
+    }
+  }
+
+  /**
+   * The message ``key`` with its ``{name}`` placeholders filled from ``values``. A message that is a
+   * table of plural forms picks its form by ``values.count`` (CLDR's categories, as the build does).
+   * Numbers among the values are written the language's way ("1,5" in Spanish).
+   */
+  function t(key, values) {
+    let message = STRINGS[key];
+    if (message && typeof message === "object") {
+      const count = Number(values && values.count);
+      message = message[PLURALS.select(count)] || message.other;
+    }
+    if (typeof message !== "string") {
+      return key; // a page built before this key existed: say something rather than nothing
+    }
+    return message.replace(/\{([a-z_]+)(?::[mfn])?\}/g, (whole, name) => {
+      if (!values || !Object.prototype.hasOwnProperty.call(values, name)) {
+        return whole;
+      }
+      const value = values[name];
+      return typeof value === "number" ? numberText(value) : String(value);
+    });
+  }
+
+  /** A number as the guide's language writes it (its decimal sign), in the digits the page uses. */
+  function numberText(value) {
+    try {
+      return new Intl.NumberFormat(LANGUAGE, { numberingSystem: "latn", maximumFractionDigits: 2 }).format(value);
+    } catch (error) {
+      return String(value);
+    }
+  }
+
   /** ``text`` as a sentence: a full stop only when it does not already end like one. */
   function sentence(text) {
     const trimmed = String(text).trim();
@@ -139,9 +185,7 @@
     }
     $("copy-feed").addEventListener("click", async () => {
       const copied = await copyText(url);
-      const message = copied
-        ? "Copied. Now open your podcast app, choose to add a podcast by its address, and paste."
-        : "This browser would not copy. The address is shown above the button.";
+      const message = copied ? t("copied") : t("copy_failed");
       $("copy-status").textContent = message;
     });
   }
@@ -191,26 +235,26 @@
    *   media   the Media Session action (headset, lock screen, car), whose details go to run()
    */
   const ACTIONS = [
-    { id: "playPause", name: "Play or pause", key: " ", buttons: ["play", "bar-play"], run: () => togglePlay() },
-    { id: "firstChapter", name: "First chapter", voice: /\bfirst chapter\b/, run: () => goToChapter(firstChapter(), true) },
-    { id: "lastChapter", name: "Last chapter", voice: /\b(last|final) chapter\b/, run: () => goToChapter(chapters.length - 1, true) },
-    { id: "previous", name: "Previous chapter", key: "p", buttons: ["previous"], voice: /\bprevious\b/,
+    { id: "playPause", name: t("play_pause"), key: " ", buttons: ["play", "bar-play"], run: () => togglePlay() },
+    { id: "firstChapter", name: t("first_chapter"), voice: /\bfirst chapter\b/, run: () => goToChapter(firstChapter(), true) },
+    { id: "lastChapter", name: t("last_chapter"), voice: /\b(last|final) chapter\b/, run: () => goToChapter(chapters.length - 1, true) },
+    { id: "previous", name: t("previous"), key: "p", buttons: ["previous"], voice: /\bprevious\b/,
       media: "previoustrack", run: () => stepChapter(-1) },
-    { id: "next", name: "Next chapter", key: "n", buttons: ["next"], voice: /\b(next|skip chapter)\b/,
+    { id: "next", name: t("next"), key: "n", buttons: ["next"], voice: /\b(next|skip chapter)\b/,
       media: "nexttrack", run: () => stepChapter(1) },
-    { id: "back", name: "Back 15 seconds", key: "ArrowLeft", buttons: ["back"], voice: /\b(back|rewind)\b/,
+    { id: "back", name: t("back"), key: "ArrowLeft", buttons: ["back"], voice: /\b(back|rewind)\b/,
       media: "seekbackward", run: (details) => skip(-((details && details.seekOffset) || 15)) },
-    { id: "forward", name: "Forward 30 seconds", key: "ArrowRight", buttons: ["forward"], voice: /\b(forward|skip)\b/,
+    { id: "forward", name: t("forward"), key: "ArrowRight", buttons: ["forward"], voice: /\b(forward|skip)\b/,
       media: "seekforward", run: (details) => skip((details && details.seekOffset) || 30) },
-    { id: "slower", name: "Slower", key: "s", buttons: ["slower"], voice: /\b(slower|slow down)\b/, run: () => changeSpeed(-1) },
-    { id: "faster", name: "Faster", key: "f", buttons: ["faster"], voice: /\b(faster|speed up)\b/, run: () => changeSpeed(1) },
-    { id: "quieter", name: "Quieter", key: "ArrowDown", buttons: ["quieter"], voice: /\b(quieter|softer|volume down)\b/,
+    { id: "slower", name: t("slower"), key: "s", buttons: ["slower"], voice: /\b(slower|slow down)\b/, run: () => changeSpeed(-1) },
+    { id: "faster", name: t("faster"), key: "f", buttons: ["faster"], voice: /\b(faster|speed up)\b/, run: () => changeSpeed(1) },
+    { id: "quieter", name: t("quieter"), key: "ArrowDown", buttons: ["quieter"], voice: /\b(quieter|softer|volume down)\b/,
       run: () => changeVolume(-1) },
-    { id: "louder", name: "Louder", key: "ArrowUp", buttons: ["louder"], voice: /\b(louder|volume up)\b/, run: () => changeVolume(1) },
-    { id: "pause", name: "Pause", voice: /\b(pause|stop|wait)\b/, media: "pause", run: () => pause() },
-    { id: "play", name: "Play", voice: /\b(play|resume|continue|start|go)\b/, media: "play", run: () => play() },
-    { id: "scanSlower", name: "Slower scanning", buttons: ["scan-slower"], run: () => changeInterval(1) },
-    { id: "scanFaster", name: "Faster scanning", buttons: ["scan-faster"], run: () => changeInterval(-1) },
+    { id: "louder", name: t("louder"), key: "ArrowUp", buttons: ["louder"], voice: /\b(louder|volume up)\b/, run: () => changeVolume(1) },
+    { id: "pause", name: t("pause"), voice: /\b(pause|stop|wait)\b/, media: "pause", run: () => pause() },
+    { id: "play", name: t("play"), voice: /\b(play|resume|continue|start|go)\b/, media: "play", run: () => play() },
+    { id: "scanSlower", name: t("scan_slower"), buttons: ["scan-slower"], run: () => changeInterval(1) },
+    { id: "scanFaster", name: t("scan_faster"), buttons: ["scan-faster"], run: () => changeInterval(-1) },
   ];
   const KEYED = ACTIONS.filter((a) => a.key);
 
@@ -298,8 +342,8 @@
 
   function keyName(key) {
     const names = {
-      " ": "Space", ArrowLeft: "Left arrow", ArrowRight: "Right arrow", ArrowUp: "Up arrow",
-      ArrowDown: "Down arrow", PageUp: "Page up", PageDown: "Page down",
+      " ": t("key_space"), ArrowLeft: t("key_left"), ArrowRight: t("key_right"), ArrowUp: t("key_up"),
+      ArrowDown: t("key_down"), PageUp: t("key_page_up"), PageDown: t("key_page_down"),
     };
     if (names[key]) {
       return names[key];
@@ -335,7 +379,11 @@
     }
     showChapter();
     if (opts.announce) {
-      announce(opts.play ? "Now playing " + sentence(chapter.name) : sentence(chapter.name) + " Paused.");
+      announce(
+        opts.play
+          ? sentence(t("announce_now_playing", { chapter: chapter.name }))
+          : t("announce_paused", { chapter: sentence(chapter.name) })
+      );
     }
     if (opts.play) {
       play();
@@ -361,7 +409,7 @@
     if (started && started.catch) {
       started.catch((error) => {
         if (error && error.name !== "AbortError" && !audio.error) {
-          announce("The audio could not start. Choose Play to try again.");
+          announce(t("announce_cannot_start"));
         }
         showPlaying();
       });
@@ -391,11 +439,11 @@
   function stepChapter(delta) {
     const index = current + delta;
     if (index < 0) {
-      announce("This is the first chapter.");
+      announce(t("announce_first_chapter"));
       return;
     }
     if (index >= chapters.length) {
-      announce("This is the last chapter.");
+      announce(t("announce_last_chapter"));
       return;
     }
     goToChapter(index);
@@ -431,7 +479,7 @@
     const at = SPEEDS.indexOf(settings.speed);
     const next = at + direction;
     if (next < 0 || next >= SPEEDS.length) {
-      announce(direction < 0 ? "This is the slowest speed." : "This is the fastest speed.");
+      announce(direction < 0 ? t("announce_slowest") : t("announce_fastest"));
       return;
     }
     settings.speed = SPEEDS[next];
@@ -445,7 +493,7 @@
   function changeVolume(direction) {
     const next = Math.round((settings.volume + direction * 0.1) * 10) / 10;
     if (next < 0.1 || next > 1) {
-      announce(direction < 0 ? "This is the quietest setting." : "This is the loudest setting.");
+      announce(direction < 0 ? t("announce_quietest") : t("announce_loudest"));
       return;
     }
     settings.volume = next;
@@ -460,7 +508,7 @@
     const at = INTERVALS.indexOf(settings.interval);
     const next = at + direction;
     if (next < 0 || next >= INTERVALS.length) {
-      announce(direction < 0 ? "This is the fastest scanning." : "This is the slowest scanning.");
+      announce(direction < 0 ? t("announce_scan_fastest") : t("announce_scan_slowest"));
       return;
     }
     settings.interval = INTERVALS[next];
@@ -470,16 +518,15 @@
   }
 
   function speedText() {
-    return settings.speed === 1 ? "Speed: normal" : "Speed: " + settings.speed + " times";
+    return settings.speed === 1 ? t("speed_normal") : t("speed_times", { speed: settings.speed });
   }
 
   function volumeText() {
-    return "Volume: " + Math.round(settings.volume * 100) + "%";
+    return t("volume", { percent: Math.round(settings.volume * 100) });
   }
 
   function intervalText() {
-    const s = settings.interval;
-    return "Scanning moves every " + s + (s === 1 ? " second" : " seconds");
+    return t("scan_interval", { count: settings.interval });
   }
 
   // ---- showing the state --------------------------------------------------------------------------
@@ -503,7 +550,7 @@
   function showTime() {
     const chapter = chapters[current];
     const time = pendingSeek !== null ? pendingSeek : audio.currentTime;
-    $("time").textContent = clock(time) + " of " + clock(chapter.duration);
+    $("time").textContent = t("time_of", { time: clock(time), length: clock(chapter.duration) });
     const share = chapter.duration > 0 ? Math.min(1, time / chapter.duration) : 0;
     $("progress-bar").style.width = (share * 100).toFixed(2) + "%";
   }
@@ -513,13 +560,15 @@
     for (const id of ["play", "bar-play"]) {
       $(id).classList.toggle("is-playing", playing);
     }
-    $("play-text").textContent = playing ? "Pause" : "Play";
-    $("bar-text").textContent = playing ? "Pause" : "Play";
+    $("play-text").textContent = playing ? t("pause") : t("play");
+    $("bar-text").textContent = playing ? t("pause") : t("play");
     const started = (pendingSeek !== null ? pendingSeek : audio.currentTime) > 0;
-    document.querySelector(".now-label").textContent = playing ? "Now playing:" : started ? "Paused:" : "Ready to play:";
-    $("anywhere-state").textContent = playing
-      ? "Playing. Press anywhere to pause."
-      : "Paused. Press anywhere to play.";
+    document.querySelector(".now-label").textContent = playing
+      ? t("now_playing")
+      : started
+        ? t("paused_label")
+        : t("ready_label");
+    $("anywhere-state").textContent = playing ? t("anywhere_playing") : t("anywhere_paused");
     showMediaState();
   }
 
@@ -627,8 +676,9 @@
   }
 
   function offerResume(position) {
-    $("resume-text").textContent =
-      "You stopped at " + clock(position.time) + " in " + sentence(chapters[position.index].name);
+    $("resume-text").textContent = sentence(
+      t("resume_text", { time: clock(position.time), chapter: chapters[position.index].name })
+    );
     $("resume").hidden = false;
   }
 
@@ -785,7 +835,7 @@
       wantPlaying = false;
       showPlaying();
       writeStore(POSITION_KEY, null);
-      announce("That is the end of the guide.");
+      announce(t("announce_end"));
     }
   });
   audio.addEventListener("error", () => {
@@ -795,8 +845,10 @@
     // A missing or broken chapter: say so where it can be seen and heard, then move on.
     const broken = chapters[current];
     const next = current + 1 < chapters.length ? current + 1 : -1;
-    let message = "The audio of " + broken.name + " could not be loaded.";
-    message = sentence(message) + (next >= 0 ? " Moving on to " + sentence(chapters[next].name) : "");
+    let message = sentence(t("announce_load_failed", { chapter: broken.name }));
+    if (next >= 0) {
+      message += " " + sentence(t("announce_moving_on", { chapter: chapters[next].name }));
+    }
     showProblem(message);
     if (next >= 0) {
       loadChapter(next, { time: 0, play: wantPlaying });
@@ -857,10 +909,28 @@
   function showSwitch(id, on) {
     const button = $(id);
     button.setAttribute("aria-checked", on ? "true" : "false");
-    button.querySelector(".state").textContent = on ? "On" : "Off";
+    button.querySelector(".state").textContent = on ? t("on") : t("off");
   }
 
   let waitingFor = null; // the action whose new key we are waiting for
+
+  /**
+   * A key button's words around the key's name, from a message such as "{action}: key {key}": what is
+   * seen before the key (up to the action's name), the joining words only screen readers need
+   * (": key "), and anything after the key.
+   */
+  function keyParts(message, actionName) {
+    const text = typeof message === "string" ? message : "{action}: {key}";
+    const at = text.indexOf("{key}");
+    const before = at < 0 ? text : text.slice(0, at);
+    const after = at < 0 ? "" : text.slice(at + "{key}".length);
+    const named = before.indexOf("{action}");
+    if (named < 0) {
+      return [before, "", after.replace("{action}", actionName)];
+    }
+    const lead = before.slice(0, named) + actionName;
+    return [lead, before.slice(named + "{action}".length), after];
+  }
 
   function renderKeys() {
     const list = $("key-list");
@@ -876,16 +946,22 @@
       const gap = document.createElement("span");
       gap.className = "sr-only";
       key.className = "key-name";
-      if (waitingFor === action.id) {
+      // The message's words around the key's name are split at {key}: the name shows large, the
+      // words before it are seen, and the words joining them are read by screen readers only.
+      const waiting = waitingFor === action.id;
+      if (waiting) {
         button.classList.add("is-waiting");
-        name.textContent = "Press the new key for " + action.name;
-        gap.textContent = ". Escape keeps ";
-      } else {
-        name.textContent = action.name;
-        gap.textContent = ": key ";
       }
+      const parts = keyParts(STRINGS[waiting ? "key_waiting" : "key_label"], action.name);
+      name.textContent = parts[0];
+      gap.textContent = parts[1];
       key.textContent = keyName(settings.keys[action.id]);
       button.append(name, gap, key);
+      if (parts[2]) {
+        const tail = document.createElement("span");
+        tail.textContent = parts[2];
+        button.appendChild(tail);
+      }
       item.appendChild(button);
       list.appendChild(item);
     }
@@ -909,7 +985,7 @@
     focusKeyButton(id);
     if (waitingFor) {
       const action = KEYED.find((a) => a.id === id);
-      announce("Press the new key for " + action.name + ", or Escape to keep " + keyName(settings.keys[id]) + ".");
+      announce(t("key_prompt", { action: action.name, key: keyName(settings.keys[id]) }));
     }
   });
 
@@ -920,10 +996,10 @@
     const old = settings.keys[id];
     const holder = KEYED.find((a) => a.id !== id && settings.keys[a.id] === key);
     settings.keys[id] = key;
-    let message = action.name + " is now the " + keyName(key) + " key.";
+    let message = t("key_assigned", { action: action.name, key: keyName(key) });
     if (holder) {
       settings.keys[holder.id] = old;
-      message += " " + holder.name + " is now the " + keyName(old) + " key.";
+      message += " " + t("key_assigned", { action: holder.name, key: keyName(old) });
     }
     waitingFor = null;
     saveSettings();
@@ -937,14 +1013,14 @@
     waitingFor = null;
     saveSettings();
     renderKeys();
-    announce("All keys are back as they were.");
+    announce(t("keys_reset_done"));
   });
 
   $("set-shortcuts").addEventListener("click", () => {
     settings.shortcuts = !settings.shortcuts;
     saveSettings();
     showSwitch("set-shortcuts", settings.shortcuts);
-    announce(settings.shortcuts ? "Shortcut keys on." : "Shortcut keys off.");
+    announce(settings.shortcuts ? t("shortcuts_on") : t("shortcuts_off"));
   });
 
   $("mode-anywhere").addEventListener("click", () => setAnywhere(true));
@@ -975,7 +1051,7 @@
     if (on) {
       stopScanTimer();
       $("anywhere-toggle").focus();
-      announce("Press anywhere is on. Any key or click plays or pauses. Escape shows all controls.");
+      announce(t("anywhere_on"));
     } else {
       forgetModeAddress();
       if (settings.scanning) {
@@ -983,7 +1059,7 @@
       } else {
         $("play").focus();
       }
-      announce("All controls are back.");
+      announce(t("controls_back"));
     }
   }
 
@@ -1113,7 +1189,7 @@
     saveSettings();
     showSwitch("mode-scanning", on);
     if (on) {
-      announce("Switch scanning is on. Press any key or click to choose the highlighted item. Escape stops scanning.");
+      announce(t("scanning_on"));
       if (!settings.anywhere) {
         startScanning();
       }
@@ -1125,7 +1201,7 @@
       document.body.classList.remove("scanning");
       showBar();
       $("play").focus();
-      announce("Switch scanning is off.");
+      announce(t("scanning_off"));
     }
   }
 
@@ -1187,9 +1263,9 @@
         waitingFor = null;
         renderKeys();
         focusKeyButton(id);
-        announce("Kept " + keyName(settings.keys[id]) + ".");
+        announce(t("key_kept", { key: keyName(settings.keys[id]) }));
       } else if (RESERVED.has(key)) {
-        announce(keyName(key) + " cannot be changed. Choose another key, or Escape.");
+        announce(t("key_reserved", { key: keyName(key) }));
       } else {
         assignKey(normaliseKey(key));
       }
@@ -1312,7 +1388,7 @@
         if (index >= 0) {
           goToChapter(index, true);
         } else {
-          announce("There is no chapter " + pressed + ".");
+          announce(t("no_chapter", { n: pressed }));
         }
       }
     },
@@ -1353,6 +1429,8 @@
       const words = guide.commands[action.id];
       if (Array.isArray(words) && words.length) {
         action.voice = new RegExp("(?:^|[^\\p{L}])" + wordsPattern(words) + "(?=$|[^\\p{L}])", "u");
+      } else {
+        delete action.voice; // English words are not commands on a page in another language
       }
     }
   }
@@ -1375,7 +1453,7 @@
         goToChapter(index, true);
         return true;
       }
-      announce("There is no chapter " + word + ".");
+      announce(t("no_chapter", { n: word }));
       return false;
     }
     const action = SPOKEN.find((a) => a.voice.test(said));
@@ -1404,22 +1482,20 @@
           const result = event.results[event.results.length - 1];
           const phrase = result[0].transcript;
           const understood = obey(phrase);
-          $("voice-status").textContent = understood
-            ? "Heard: “" + phrase.trim() + "”."
-            : "Heard “" + phrase.trim() + "”, which is not a command. Try “play”, “pause”, “next” or “back”.";
+          $("voice-status").textContent = t(understood ? "heard" : "heard_unknown", { phrase: phrase.trim() });
         };
         recognizer.onerror = (event) => {
           if (event.error === "no-speech" || event.error === "aborted") {
             return;
           }
           const reasons = {
-            "not-allowed": "Voice control needs permission to use the microphone.",
-            "service-not-allowed": "This browser does not allow voice control here.",
-            "audio-capture": "No microphone was found.",
-            network: "Voice control needs an internet connection in this browser.",
+            "not-allowed": t("voice_needs_permission"),
+            "service-not-allowed": t("voice_not_allowed"),
+            "audio-capture": t("voice_no_microphone"),
+            network: t("voice_needs_network"),
           };
           setVoice(false, false);
-          $("voice-status").textContent = reasons[event.error] || "Voice control stopped working.";
+          $("voice-status").textContent = reasons[event.error] || t("voice_stopped");
           announce($("voice-status").textContent);
         };
         recognizer.onend = () => {
@@ -1434,16 +1510,15 @@
       }
       try {
         recognizer.start(); // the browser asks for the microphone again if it must
-        $("voice-status").textContent =
-          "Listening. Say “play”, “pause”, “next”, “back”, “chapter three”, “last chapter”, “slower” or “faster”.";
-        announce("Voice control on.");
+        $("voice-status").textContent = t("voice_listening");
+        announce(t("voice_on"));
       } catch (error) {
         listening = false;
         showSwitch("voice-toggle", false);
       }
     } else if (recognizer) {
       recognizer.stop();
-      announce("Voice control off.");
+      announce(t("voice_off"));
     }
   }
 
