@@ -110,13 +110,13 @@ def _texts(out: Path) -> dict[str, str]:
     return texts
 
 
-READ_ATTRIBUTES = re.compile(r'\s(?:alt|aria-label|title|data-scan-group|text)="([^"]*)"')
+READ_ATTRIBUTES = re.compile(r'\s(?:alt|aria-label|title|data-scan-group|text|content)="([^"]*)"')
 
 
 def _readable(name: str, text: str) -> str:
     """What a person reads in a file: text between tags and the attributes shown or spoken (alt,
-    aria-label, title...), not tag names, addresses or the page's embedded data (the Chromium test
-    reads what the page's script shows); the string values of a JSON file."""
+    aria-label, title...) and the books' metadata, not tag names, addresses or the page's embedded
+    data (the Chromium test reads what the page's script shows); the string values of a JSON file."""
     if name.endswith(".json"):
         strings: list[str] = []
 
@@ -133,7 +133,6 @@ def _readable(name: str, text: str) -> str:
         collect(json.loads(text))
         return "\n".join(strings)
     text = re.sub(r"<script\b.*?</script>", " ", text, flags=re.DOTALL)
-    text = re.sub(r"<meta property=\"schema:accessibility[^<]*</meta>", " ", text)
     shown = READ_ATTRIBUTES.findall(text)
     return re.sub(r"<[^>]*>", " ", text) + "\n" + "\n".join(shown)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsutil import atomic_path
-from ..i18n import direction, messages
+from ..i18n import base_language, direction, messages
 from . import Published, register
 from .talkingbook import Book, Part, block_html, book, clock, xml_text
 
@@ -108,13 +108,10 @@ def _nav(book: Book) -> str:
 
 
 def _summary(book: Book) -> str:
-    return (
-        f"{book.title} as a talking book: the full text of the guide with every sentence read aloud "
-        f"by {book.narrator[0].lower()}{book.narrator[1:]} and highlighted as it is read. Chapters and "
-        "subsections are headings, listed in the table of contents. The text and the narration each "
-        "carry the whole guide. There are no images in the text, and nothing that flashes, moves or "
-        "makes a sound of its own."
-    )
+    """The accessibility summary, in the book's language (``publish.accessibility_summary``)."""
+    # Inside a sentence the narrator's name starts in lower case, except in German, which capitalises nouns.
+    narrator = book.narrator if base_language(book.language) == "de" else book.narrator[:1].lower() + book.narrator[1:]
+    return messages(book.language).text("publish.accessibility_summary", title=book.title, narrator=narrator)
 
 
 def _package(book: Book, has_cover: bool) -> str:

@@ -26,6 +26,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..i18n import messages
 from ..model import BuiltChapter, Utterance
 from .feed import xml_safe
 
@@ -236,7 +237,12 @@ def book(ctx: PublishContext, edition: str, spoken_contents: bool = False) -> Bo
         )
     engine = str(ctx.meta.get("engine") or ctx.options.engine)
     voice = ctx.meta.get("voice") or ctx.options.voice
-    narrator = f"Synthetic speech ({engine}{f', voice {voice}' if voice else ''})"
+    m = messages(script.language)
+    narrator = (
+        m.text("publish.narrator_voice", engine=engine, voice=voice)
+        if voice
+        else m.text("publish.narrator", engine=engine)
+    )
     return Book(
         title=script.title,
         language=script.language,
