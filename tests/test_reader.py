@@ -153,7 +153,10 @@ def _front(title: str, body: str) -> str:
     [
         ("# Leki\n\nWeź jedną tabletkę rano.\n", [("Leki", 1)]),
         ("Wstęp.\n\n# Leki\n\nWeź jedną tabletkę rano.\n", [("Introduction", 1), ("Leki", 1)]),
-        ("# Meddyginiaethau\n\nTestun.\n\n## Yn y bore\n\nMwy o destun.\n", [("Meddyginiaethau", 1), ("Yn y bore", 2)]),
+        # With headings under it, the "#" heads the guide: its "##"s are the chapters, and it names the
+        # text before them.
+        ("# Meddyginiaethau\n\nTestun.\n\n## Yn y bore\n\nMwy o destun.\n", [("Meddyginiaethau", 1), ("Yn y bore", 1)]),
+        ("# Zdrowie\n\n## Leki\n\nTekst.\n\n## Ruch\n\nTekst dwa.\n", [("Leki", 1), ("Ruch", 1)]),
     ],
 )
 def test_a_lone_h1_unlike_the_front_matter_title_stays_a_chapter(body: str, expected: list) -> None:

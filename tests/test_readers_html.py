@@ -153,6 +153,17 @@ def test_title_from_og_title_title_or_h1(head: str, body: str, title: str) -> No
     assert parse_html(f"<html><head>{head}</head><body>{body}</body></html>", "page").title == title
 
 
+@pytest.mark.parametrize("head", ["<title>Myositis – Ratgeber</title>", "<title>Verein</title>", ""])
+def test_a_lone_h1_over_headings_is_the_title_and_they_are_the_chapters(head: str) -> None:
+    doc = parse_html(
+        f"<html lang='de'><head>{head}</head><body><h1>Ratgeber Myositis</h1><h2>Medikamente</h2>"
+        "<p>Nehmen Sie die Tabletten morgens.</p><h2>Bewegung</h2><p>Gehen Sie jeden Tag spazieren.</p></body></html>",
+        "page",
+    )
+    assert doc.title == "Ratgeber Myositis"
+    assert [(s.title, s.level) for s in doc.sections] == [("Medikamente", 1), ("Bewegung", 1)]
+
+
 def test_html_table_with_header_and_caption() -> None:
     doc = parse_html(
         "<html><body><h2>Costs</h2><p>What each aid costs.</p><table><caption>Prices in 2026</caption>"

@@ -233,8 +233,10 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
     page_title = (tags.get("title") or [None])[0]
     named = [t for t in (_meta(metas, "og:title"), tidy(page_title.string or "") if page_title else None) if t]
     lone = tidy(h1s[0].get_text(" ")) if len(h1s) == 1 and h1_is_title else None
-    # A lone h1 is the page's title, unless the page names itself otherwise: then it heads a chapter.
-    lone_title = bool(lone) and (not named or any(same_title(lone or "", t, loose=True) for t in named))
+    # A lone h1 is the page's title when headings follow it (they are the chapters) or when the page
+    # names itself the same way; a lone h1 over the only text, on a page named otherwise, heads a chapter.
+    under = any(h for n in range(2, 7) for h in tags.get(f"h{n}", []) if not h.find_parent(["nav", "footer", "aside"]))
+    lone_title = bool(lone) and (under or not named or any(same_title(lone or "", t, loose=True) for t in named))
     title: str | None = lone if lone_title else None
     if not title:
         title = _meta(metas, "og:title")

@@ -96,7 +96,8 @@ def parse_markdown(text: str, name: str) -> Document:
 
 def _markdown_events(text: str, given: str | None = None) -> tuple[str | None, list[Event]]:
     """The lone ``#`` heading's text (the title) and the events; with a title ``given`` by the front
-    matter, a lone ``#`` heading is the title only when it repeats it, else it is a chapter's heading."""
+    matter, a lone ``#`` heading with no headings under it is the title only when it repeats it, else
+    it is the one chapter's heading."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
@@ -106,7 +107,8 @@ def _markdown_events(text: str, given: str | None = None) -> tuple[str | None, l
     title_level = None
     if headings and headings.count(min(headings)) == 1 and min(headings) == 1:
         lone = _inline_text(tokens[opened[headings.index(1)] + 1])
-        if given is None or same_title(lone, given):
+        # With headings under it, the lone "#" heads the whole guide (its chapters are the "##"s).
+        if given is None or same_title(lone, given) or max(headings) > 1:
             title_level = 1
     section_levels = sorted({h for h in headings if h != title_level})
     events: list[Event] = []
@@ -119,6 +121,9 @@ def _markdown_events(text: str, given: str | None = None) -> tuple[str | None, l
             content = _inline_text(tokens[i + 1])
             if level == title_level and title is None:
                 title = content
+                if given is not None and not same_title(content, given):
+                    # The guide is called ``given``; this heading still names the text under it.
+                    events.append(Event("intro-title", content))
             else:
                 rank = section_levels.index(level) + 1 if level in section_levels else 1
                 events.append(Event("heading", content, rank))
