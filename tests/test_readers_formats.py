@@ -298,6 +298,67 @@ def test_a_leaflet_laid_out_by_document_templates() -> None:
     assert not any(line.strip().isdigit() for line in text.splitlines())  # page numbers
 
 
+def _dose_leaflet() -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    doses = Table([["Week", "Morning", "Evening"], ["1", "40 mg", "20 mg"], ["2", "30 mg", "10 mg"]])
+    doses.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    callout = Table([["Call 111 if you feel very unwell."]])
+    callout.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.black)]))
+    story = [
+        Paragraph("Steroid doses", styles["Title"]),
+        Paragraph("Your doses", styles["Heading2"]),
+        Paragraph("Your dose goes down each week, like this.", styles["BodyText"]),
+        Spacer(1, 6),
+        doses,
+        Spacer(1, 6),
+        Paragraph("Ask your team before you change a dose.", styles["BodyText"]),
+        Spacer(1, 6),
+        callout,
+        Paragraph("Side effects", styles["Heading2"]),
+        Paragraph("Steroids can make it harder to sleep.", styles["BodyText"]),
+    ]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title="Steroid doses").build(story)
+    return out.getvalue()
+
+
+def test_a_ruled_pdf_table_is_read_as_a_table_in_its_place() -> None:
+    """A table drawn with cell borders becomes a Table (read row by row with its header) where it
+    stands; a box drawn round one sentence stays a sentence."""
+    doc = read_bytes(_dose_leaflet(), "doses.pdf")
+    assert outline(doc) == [("Your doses", 1), ("Side effects", 1)]
+    first, table, *rest = doc.sections[0].paragraphs
+    assert first == "Your dose goes down each week, like this."
+    assert table == Table(
+        header=("Week", "Morning", "Evening"), rows=(("1", "40 mg", "20 mg"), ("2", "30 mg", "10 mg"))
+    )
+    assert all(isinstance(block, str) for block in rest)  # the boxed sentence is prose
+    assert " ".join(rest) == "Ask your team before you change a dose. Call 111 if you feel very unwell."
+    # The platypus leaflet's table, between two paragraphs of its chapter.
+    from reader_fixtures import platypus_leaflet
+
+    found = [
+        (section.title, block)
+        for section in read_bytes(platypus_leaflet()[0], "voice.pdf").sections
+        for block in section.paragraphs
+        if isinstance(block, Table)
+    ]
+    assert found == [
+        (
+            "Equipment that can help",
+            Table(
+                header=("Aid", "What it does"),
+                rows=(("Amplifier", "Makes your voice louder"), ("Text-to-speech app", "Speaks what you type")),
+            ),
+        )
+    ]
+
+
 def test_tagged_pdf_headings_come_from_the_tags() -> None:
     from reader_fixtures import tagged_pdf
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
-from ..model import Document
-from .base import Event, Reader, assemble, capitalise, quiet_logger, same_title, tidy
+from ..model import Document, Table
+from .base import Event, Reader, assemble, capitalise, make_table, quiet_logger, same_title, tidy
 
 MAX_PAGES = 400
 """Most pages read from one PDF (a leaflet has a few; a book of guidance a few hundred)."""
@@ -39,6 +39,8 @@ class _Line:
     bold: bool
     page: int
     tag: str = ""
+    table: Table | None = None
+    """A ruled table found on the page, standing in its place among the lines (its words are not lines)."""
 
 
 class PdfReader(Reader):
@@ -202,6 +204,9 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
         return []
     tags = _tags(page)
     height = float(page.height)
+    tables = _tables(page)
+    if tables:
+        words = [w for w in words if not any(_inside(w, line) for line in tables)]
     # Running headers and footers sit in the page's edges, across any columns: set them apart first.
     margin = [w for w in words if w["bottom"] < height * 0.08 or w["top"] > height * 0.92]
     words = [w for w in words if not (w["bottom"] < height * 0.08 or w["top"] > height * 0.92)]
@@ -209,21 +214,59 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
     bottom = [w for w in margin if w["top"] >= height * 0.5]
     gutter = _gutter(words, float(page.width)) if words else None
     if gutter is None:
-        return [*_lines(top, number, tags), *_lines(words, number, tags), *_lines(bottom, number, tags)]
+        body = _with_tables(_lines(words, number, tags), tables, number, None)
+        return [*_lines(top, number, tags), *body, *_lines(bottom, number, tags)]
     spanning = [w for w in words if w["x0"] < gutter < w["x1"]]
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
     columns_top = min(w["top"] for w in left + right)
     above = [w for w in spanning if w["top"] <= columns_top]
     below = [w for w in spanning if w["top"] > columns_top]
-    return [
-        *_lines(top, number, tags),
-        *_lines(above, number, tags),
-        *_lines(left, number, tags),
-        *_lines(right, number, tags),
-        *_lines(below, number, tags),
-        *_lines(bottom, number, tags),
-    ]
+    body = [*_lines(above, number, tags), *_lines(left, number, tags), *_lines(right, number, tags)]
+    body += _lines(below, number, tags)
+    return [*_lines(top, number, tags), *_with_tables(body, tables, number, gutter), *_lines(bottom, number, tags)]
+
+
+def _tables(page: Any) -> list[_Line]:
+    """The page's ruled tables (drawn cell borders: pdfplumber's "lines" strategy), each as a stand-in
+    line holding the table. A box round one block of text, or a frame round the whole page, is not one."""
+    found: list[_Line] = []
+    area = float(page.width) * float(page.height)
+    for candidate in page.find_tables():
+        x0, top, x1, bottom = (float(v) for v in candidate.bbox)
+        rows = [[cell or "" for cell in row] for row in candidate.extract()]
+        if len(rows) < 2 or max(len(r) for r in rows) < 2 or (x1 - x0) * (bottom - top) > area * 0.8:
+            continue
+        table = make_table(rows)
+        if table is not None:
+            found.append(_Line("", x0, x1, top, bottom, 0.0, False, page.page_number - 1, table=table))
+    return found
+
+
+def _inside(word: dict[str, Any], box: _Line) -> bool:
+    middle_x = (float(word["x0"]) + float(word["x1"])) / 2
+    middle_y = (float(word["top"]) + float(word["bottom"])) / 2
+    return box.x0 <= middle_x <= box.x1 and box.top <= middle_y <= box.bottom
+
+
+def _with_tables(lines: list[_Line], tables: list[_Line], number: int, gutter: float | None) -> list[_Line]:
+    """``lines`` (in reading order) with each table put before the first line below its top in its
+    column (either column when the page has none)."""
+
+    def same_column(line: _Line, table: _Line) -> bool:
+        if gutter is None or line.x0 < gutter < line.x1:
+            return True
+        return (line.x0 < gutter) == ((table.x0 + table.x1) / 2 < gutter)
+
+    out = list(lines)
+    for table in sorted(tables, key=lambda t: t.top):
+        table.page = number
+        at = next(
+            (i for i, ln in enumerate(out) if ln.table is None and ln.top > table.top and same_column(ln, table)),
+            len(out),
+        )
+        out.insert(at, table)
+    return out
 
 
 def _tags(page: Any) -> dict[tuple[int, int], str]:
@@ -329,7 +372,8 @@ def _drop_running(lines: list[_Line], heights: list[float]) -> list[_Line]:
     return [
         line
         for line in lines
-        if not (
+        if line.table is not None
+        or not (
             in_margin(line)
             and (
                 _pattern(line.text) in running
@@ -382,6 +426,9 @@ def _events(lines: list[_Line], outline: dict[str, int], known: str | None = Non
     # Merge runs of lines: consecutive heading lines of one style, and paragraph lines.
     blocks: list[tuple[str, float | None, list[_Line]]] = []
     for line in lines:
+        if line.table is not None:
+            blocks.append(("table", None, [line]))
+            continue
         key = heading_kind(line)
         previous = blocks[-1] if blocks else None
         gap = line.top - previous[2][-1].bottom if previous and previous[2][-1].page == line.page else -1.0
@@ -391,6 +438,7 @@ def _events(lines: list[_Line], outline: dict[str, int], known: str | None = Non
             continue
         same_para = (
             previous is not None
+            and previous[0] != "table"
             and key is None
             and previous[1] is None
             and not _BULLET.match(line.text)
@@ -417,6 +465,9 @@ def _events(lines: list[_Line], outline: dict[str, int], known: str | None = Non
             ranks = [k for k in ranks if any(b[1] == k for b in blocks)]
     events: list[Event] = []
     for kind, key, block_lines in blocks:
+        if kind == "table":
+            events.append(Event("table", table=block_lines[0].table))
+            continue
         text = _join([ln.text for ln in block_lines])
         if outline and _fold(text) in outline:
             events.append(Event("heading", text, outline[_fold(text)]))
