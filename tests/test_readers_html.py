@@ -175,3 +175,24 @@ def test_html_table_with_header_and_caption() -> None:
     assert table == Table(
         header=("Aid", "Price"), rows=(("Tap turner", "£6"), ("Key turner", "£4")), caption="Prices in 2026"
     )
+
+
+def test_a_click_here_link_keeps_its_address_and_other_links_their_words() -> None:
+    doc = parse_html(
+        "<html lang='en'><head><title>Help</title></head><body><main><h1>Getting help</h1><h2>Benefits</h2>"
+        "<p>You may be able to get money towards the cost of care at home. For the forms, "
+        "<a href='https://www.gov.uk/care-allowance/how-to-claim'>click here</a>. A local advice centre can "
+        "check the forms for you before you send them off.</p>"
+        "<p>The charity has a helpline and a long guide to daily life with the condition. Read it "
+        "<a href='https://example.org/guide/'>here</a>.</p>"
+        "<p>Read the <a href='https://example.org/rest'>guide to resting well</a> when you feel tired.</p>"
+        "<p>See <a href='/local'>this page</a> for the local groups that meet in many towns every month.</p>"
+        "</main></body></html>",
+        "page",
+    )
+    text = " ".join(str(p) for s in doc.sections for p in s.paragraphs)
+    assert "For the forms, visit www.gov.uk/care-allowance/how-to-claim." in text
+    assert "Read it at example.org/guide." in text
+    assert "Read the guide to resting well when you feel tired." in text  # its words say where it goes
+    assert "See this page for the local groups" in text  # no address a listener could use
+    assert "click here" not in text and "](" not in text

@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..model import Block, Document, Section, Table
 from ..speech import clean_paragraph, dedupe_paragraphs  # the readers' one import of speech (with the next line)
 from ..speech import is_debris_line as is_debris_line  # re-exported for the other readers
+from ..speech import is_generic_link as is_generic_link
 
 MAX_SOURCE_BYTES = 25 * 1024 * 1024
 """Largest source read, in bytes (a file, or a page fetched from the web)."""

@@ -29,6 +29,7 @@ from .base import (
     has_package,
     is_consent_button,
     is_consent_text,
+    is_generic_link,
     make_table,
     quiet_logger,
     same_title,
@@ -248,6 +249,7 @@ def read_page(text: str, extractor: bool = True, h1_is_title: bool = True) -> Pa
     _drop_furniture(soup, tags)
     main = [t for t in tags.get("main", []) + tags.get("article", []) if not getattr(t, "decomposed", False)]
     root = next((t for t in main if t.name == "main"), None) or (main[0] if main else None) or soup.body or soup
+    _keep_generic_link_targets(root)
     events: list[Event] = []
     _walk(root, events)
     heading_levels = sorted({e.level for e in events if e.kind == "heading" and (e.level > 1 or not lone_title)})
@@ -383,7 +385,21 @@ def _table(element: Any) -> Any:
     return make_table(rows, caption.get_text(" ") if caption else "", header=header)
 
 
+def _keep_generic_link_targets(root: Any) -> None:
+    """A "click here" link says nothing aloud without its address: it becomes a Markdown link, which
+    the paragraph cleaner turns into "visit www.nhs.uk/..." as it does for Markdown guides."""
+    for anchor in root.find_all("a", href=True):
+        label = " ".join(anchor.get_text(" ").split())
+        href = str(anchor.get("href") or "").strip()
+        if label and is_generic_link(label, href) and not re.search(r"[\s()\[\]]", href):
+            anchor.replace_with(f"[{label}]({href})")
+
+
+_LINK_TARGET = re.compile(r"\[([^\]\[]+)\]\([^()\s]*\)")
+
+
 def _fold(text: str) -> str:
+    text = _LINK_TARGET.sub(r"\1", text)  # the extractor's text has a link's words, not its address
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 

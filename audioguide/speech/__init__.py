@@ -1,6 +1,6 @@
 """Make guidance text speakable: drop debris, clean paragraphs, split sentences, expand words."""
 
-from audioguide.speech.clean import clean_paragraph, dedupe_paragraphs
+from audioguide.speech.clean import clean_paragraph, dedupe_paragraphs, is_generic_link
 from audioguide.speech.debris import is_debris_line
 from audioguide.speech.lexicon import LexEntry, Lexicon
 from audioguide.speech.normalise import to_speech
@@ -12,6 +12,7 @@ __all__ = [
     "clean_paragraph",
     "dedupe_paragraphs",
     "is_debris_line",
+    "is_generic_link",
     "split_sentences",
     "to_speech",
 ]

@@ -106,11 +106,17 @@ def _prepare(text: str) -> str:
     return text
 
 
+def is_generic_link(label: str, target: str) -> bool:
+    """True when a link's ``label`` says nothing without its address ("click here") and ``target`` is
+    a web address a listener could use."""
+    generic = " ".join(label.lower().split()).strip(" .") in _GENERIC_LINK_TEXT
+    return generic and bool(re.match(r"(?:https?://|www\.)", target, re.IGNORECASE))
+
+
 def _markdown_link(match: re.Match[str]) -> str:
     """A Markdown link becomes its text; a "click here" link keeps its web address instead."""
     label, target = match.group(1), match.group(2)
-    generic = " ".join(label.lower().split()).strip(" .") in _GENERIC_LINK_TEXT
-    if not generic or not re.match(r"(?:https?://|www\.)", target, re.IGNORECASE):
+    if not is_generic_link(label, target):
         return label
     address = re.sub(r"^https?://", "", target, flags=re.IGNORECASE).rstrip("/")
     return f"visit {address}" if label.lower().startswith("click") else f"at {address}"
