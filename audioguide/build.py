@@ -91,9 +91,15 @@ def guide_language(document: Document, option: str | None = None, settings: str 
     detection from its text > English."""
     declared = document.language if document.language_declared else None
     front = declared if document.reader == "markdown" else None
-    html = declared if front is None else None
+    html = declared if document.reader == "html" else None
+    properties = declared if document.reader not in ("markdown", "html") else None
     return resolve_language(
-        option=option, settings=settings, front_matter=front, html_lang=html, text=_sample_text(document)
+        option=option,
+        settings=settings,
+        front_matter=front,
+        html_lang=html,
+        properties=properties,
+        text=_sample_text(document),
     )
 
 
@@ -170,6 +176,9 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     document = load_document(options.source, MAX_WORDS)  # its own author and description fill unset options
     author = options.author if options.author != "audioguide" else document.author or options.author
     options = replace(options, author=author, description=options.description or document.description)
+    choice = guide_language(document, option=options.language)
+    if choice.source == "detected":
+        warnings.extend(choice.notes)  # the document's own language tag was overruled or unreadable
     options, document, _ = settle(options, document)
     damaged: Counter[str] = Counter()
     script = load_script(options, remember=True, document=document, damaged=damaged)

@@ -426,3 +426,26 @@ def test_lead_text_with_unspaced_phones_is_said_in_the_language(tmp_path: Path, 
         assert not ({m.lower() for m in ENGLISH_NUMBERS.findall(line)} - own), line
         assert "Introduction" not in line or language == "fr", line
         assert not re.search(r"(million|milliard|miliard|mil millones|Milliarde|miliwn|مليون)", line), line
+
+
+def test_a_word_file_on_an_english_template_is_read_in_the_language_it_is_written_in(tmp_path: Path) -> None:
+    """python-docx's template (like Word's own) marks every style "en-US"; the text is French."""
+    import docx
+
+    title, chapters = GUIDES["fr"]
+    document = docx.Document()
+    document.add_paragraph(title, style="Title")
+    for heading, paragraph in chapters:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(paragraph)
+    source = tmp_path / "guide.docx"
+    document.save(str(source))
+    shown = CliRunner().invoke(app, ["sections", str(source)])
+    assert shown.exit_code == 0, shown.output
+    assert "Language: fr (French), detected from the text" in shown.output
+    assert "says it is in English (United States) (en-US)" in shown.output
+    result = build(BuildOptions(source=source, out=tmp_path / "out", engine="fake", cache_dir=tmp_path / "cache"))
+    assert any("--language en-US" in warning for warning in result.warnings)
+    assert "<language>fr</language>" in (tmp_path / "out" / "feed.xml").read_text(encoding="utf-8")
+    kept = _script(source, "--language", "en-US")
+    assert kept["language"] == "en-US"

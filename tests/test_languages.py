@@ -213,12 +213,37 @@ def test_each_source_in_turn() -> None:
     assert resolve_language(settings="es-MX").tag == "es-MX"
     assert resolve_language(front_matter="FR-be", html_lang="de").tag == "fr-BE"
     assert resolve_language(front_matter="fr", html_lang="de").source == "front matter"
-    assert resolve_language(html_lang="de-AT", text=PASSAGES["pl"]).source == "html"
+    assert resolve_language(html_lang="de-AT", text="Bitte langsam essen.").source == "html"
+    assert resolve_language(properties="pl", text=PASSAGES["pl"]).source == "properties"
     detected = resolve_language(text=PASSAGES["pl"])
     assert (detected.tag, detected.source) == ("pl", "detected")
     assert detected.confidence is not None and detected.confidence > 0.9
     assert "detected from the text" in detected.describe()
     assert resolve_language() == detect.LanguageChoice("en", "default")
+
+
+@pytest.mark.parametrize(("declared", "written"), [("en-US", "fr"), ("en", "cy"), ("de-AT", "pl"), ("en-GB", "ar")])
+@pytest.mark.parametrize("where", ["html_lang", "properties"])
+def test_a_documents_own_tag_gives_way_to_text_clearly_in_another_language(
+    declared: str, written: str, where: str
+) -> None:
+    """A Word file written in French on an "en-US" template, a translated page still saying lang="en"."""
+    text = " ".join([PASSAGES[written]] * 2)
+    choice = resolve_language(**{where: declared}, text=text)  # type: ignore[arg-type]
+    assert (choice.tag, choice.source) == (written, "detected")
+    assert len(choice.notes) == 1 and declared in choice.notes[0] and f"--language {declared}" in choice.notes[0]
+    # What the user says still wins.
+    assert resolve_language(option=declared, **{where: declared}, text=text).tag == declared  # type: ignore[arg-type]
+
+
+def test_a_documents_own_tag_stands_on_short_text_and_close_languages() -> None:
+    assert resolve_language(html_lang="en", text="Prenez vos comprimés.").tag == "en"  # too little to be sure
+    catalan = (
+        "Preneu les pastilles cada matí amb un got d'aigua, i parleu amb el vostre metge abans de canviar la "
+        "dosi. Si us costa empassar, demaneu ajuda a l'equip de logopèdia de l'hospital."
+    )
+    assert detect.detect_language(catalan)[0] == "ca"
+    assert resolve_language(html_lang="es", text=catalan).tag == "es"  # neighbours the detector can confuse
 
 
 def test_blank_values_are_skipped() -> None:

@@ -16,11 +16,26 @@ from typing import Any, Literal
 
 from .tags import normalise_tag, parse_tag
 
-Source = Literal["option", "settings", "front matter", "html", "detected", "default"]
+Source = Literal["option", "settings", "front matter", "html", "properties", "detected", "default"]
 
 DEFAULT_LANGUAGE = "en"
 MIN_CONFIDENCE = 0.5
 """Below this the detection is not trusted and the guide is taken to be English (and ``sections`` says so)."""
+OVERRIDE_CONFIDENCE = 0.98
+"""A detection at least this sure, on at least :data:`OVERRIDE_LETTERS` letters, wins over the
+document's own language tag when the two disagree: documents often keep their template's language
+(a Word file written in French on an "en-US" template, a translated page still saying lang="en")."""
+OVERRIDE_LETTERS = 150
+CLOSE_LANGUAGES = (
+    frozenset({"hr", "sr", "bs", "sh"}),
+    frozenset({"nb", "nn", "no", "da"}),
+    frozenset({"ms", "id"}),
+    frozenset({"cs", "sk"}),
+    frozenset({"ca", "es", "gl"}),
+    frozenset({"af", "nl"}),
+    frozenset({"ur", "hi"}),
+)
+"""Languages the detector can take for one another: a disagreement among them is not overruled."""
 MAX_SAMPLE = 6000
 """Characters of text the detector reads: plenty for a guide, and it keeps detection to milliseconds."""
 NEVER_DETECTED = frozenset({"eo", "vo", "la", "grc", "hbo", "sa", "zxx"})
@@ -55,6 +70,7 @@ class LanguageChoice:
             "settings": "from audioguide.toml",
             "front matter": "from the front matter",
             "html": "from the page's <html lang>",
+            "properties": "from the document's language setting",
             "detected": f"detected from the text ({round((self.confidence or 0) * 100)}% sure)",
             "default": "the default",
         }[self.source]
@@ -104,11 +120,15 @@ def resolve_language(
     settings: str | None = None,
     front_matter: str | None = None,
     html_lang: str | None = None,
+    properties: str | None = None,
     text: str | None = None,
     detect: bool = True,
 ) -> LanguageChoice:
-    """Decide a guide's language: ``--language`` > audioguide.toml > front matter > ``<html lang>`` >
-    detection from ``text`` > English.
+    """Decide a guide's language: ``--language`` > audioguide.toml > front matter > ``<html lang>`` or
+    the document's ``properties`` > detection from ``text`` > English.
+
+    The document's own tag gives way to a detection that is nearly certain, on enough text, of another
+    language (see :data:`OVERRIDE_CONFIDENCE`), with a note saying so.
 
     What the user wrote (option, settings, front matter) must be a valid tag, else :class:`InputError`
     naming the source; a malformed ``<html lang>`` (common on the web) is skipped with a note, and so is
@@ -122,11 +142,19 @@ def resolve_language(
         if value is not None and str(value).strip():
             return LanguageChoice(parse_tag(str(value), where), source)  # type: ignore[arg-type]
     notes: list[str] = []
-    if html_lang is not None and html_lang.strip():
-        tag = normalise_tag(html_lang)
-        if tag is not None and tag.split("-")[0] not in {"und", "zxx", "mul", "mis"}:
-            return LanguageChoice(tag, "html")
-        notes.append(f"The page's <html lang={html_lang[:40]!r}> is not a language tag; it was ignored.")
+    for value, source in ((html_lang, "html"), (properties, "properties")):
+        if value is None or not value.strip():
+            continue
+        tag = normalise_tag(value)
+        if tag is None or tag.split("-")[0] in {"und", "zxx", "mul", "mis"}:
+            what = f"<html lang={value[:40]!r}>" if source == "html" else f"language setting {value[:40]!r}"
+            notes.append(f"The document's {what} is not a language tag; it was ignored.")
+            continue
+        if detect and text:
+            overruled = _overruled(tag, text)
+            if overruled is not None:
+                return overruled
+        return LanguageChoice(tag, source)  # type: ignore[arg-type]
     if detect and text:
         tag, confidence = detect_language(text)
         if tag != "und" and confidence >= MIN_CONFIDENCE:
@@ -138,3 +166,22 @@ def resolve_language(
             )
         return LanguageChoice(DEFAULT_LANGUAGE, "default", confidence, tuple(notes))
     return LanguageChoice(DEFAULT_LANGUAGE, "default", None, tuple(notes))
+
+
+def _overruled(tag: str, text: str) -> LanguageChoice | None:
+    """The detected language when it clearly contradicts the document's own ``tag``, else None."""
+    from .tags import base_language, language_name
+
+    if sum(ch.isalpha() for ch in _sample(text)) < OVERRIDE_LETTERS:
+        return None
+    found, confidence = detect_language(text)
+    declared = base_language(tag)
+    if found in ("und", declared) or confidence < OVERRIDE_CONFIDENCE:
+        return None
+    if any(found in group and declared in group for group in CLOSE_LANGUAGES):
+        return None
+    note = (
+        f"The document says it is in {language_name(tag)} ({tag}), but its text is clearly "
+        f"{language_name(found)}: reading it as {found}. Give --language {tag} to keep {tag}."
+    )
+    return LanguageChoice(found, "detected", confidence, (note,))
