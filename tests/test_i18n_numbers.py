@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from audioguide.i18n.catalogue import messages
 from audioguide.i18n.normalise import normalise_text
 from audioguide.i18n.numbers import spell_digits, spell_money, spell_number, spell_ordinal, spell_time, spell_year
 from audioguide.i18n.sentences import abbreviations
@@ -466,4 +467,190 @@ def test_a_written_leading_zero_is_read_digit_by_digit(language: str) -> None:
     ],
 )
 def test_numbers_agree_with_the_words_around_them(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+# --- addresses, "times", minutes and hours, abbreviations: what real guidance writes ----------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "de",
+            "Schreiben Sie an info@example.de.",
+            "Schreiben Sie an info ät example Punkt D E.",
+        ),
+        ("de", "Mehr unter www.example.de/hilfe-seite.", "Mehr unter example Punkt D E Schrägstrich hilfe seite."),
+        (
+            "de",
+            "Mail an praxis_2@klinik-nord.de",
+            "Mail an praxis Unterstrich zwei ät klinik Bindestrich nord Punkt D E",
+        ),
+        (
+            "es",
+            "Escriba a info@ejemplo.es o visite www.ejemplo.es/ayuda.",
+            "Escriba a info arroba ejemplo punto E S o visite ejemplo punto E S barra ayuda.",
+        ),
+        ("fr", "Écrivez à contact@sante.fr.", "Écrivez à contact arobase sante point F R."),
+        ("fr", "Voir https://www.sante.fr/aide", "Voir sante point F R slash aide"),
+        ("pl", "Napisz: info@przyklad.pl", "Napisz: info małpa przyklad kropka P L"),
+        ("pl", "Wejdź na gov.pl/zdrowie.", "Wejdź na gov kropka P L ukośnik zdrowie."),
+        ("cy", "Ewch i llyw.cymru/iechyd.", "Ewch i llyw dot cymru slaes iechyd."),
+        ("cy", "E-bost: help@enghraifft.cymru", "E-bost: help at enghraifft dot cymru"),
+        ("ar", "راسلنا على info@example.com", "راسلنا على info آت example نقطة com"),
+        # A long or machine-made address is named by its host, as a website unless the text says so already.
+        ("de", "Siehe www.example.de/a/b/c?id=7", "Siehe die Website example Punkt D E"),
+        ("de", "Auf der Website www.example.de/a/b/c?id=7", "Auf der Website example Punkt D E"),
+        ("es", "Consulte www.ejemplo.es/a/b/c/d.", "Consulte la web ejemplo punto E S."),
+        # The digits in an address are read one by one, in the language.
+        ("es", "Visite www.salud24.es", "Visite salud dos cuatro punto E S"),
+    ],
+)
+def test_email_and_web_addresses_are_read_in_the_language(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+def test_english_address_words_in_the_catalogue_are_the_ones_english_says() -> None:
+    from audioguide.speech.addresses import ENGLISH
+
+    english = messages("en")
+    for key in ("at", "dot", "slash", "dash", "underscore", "plus", "website"):
+        assert english.raw(f"addresses.{key}") == getattr(ENGLISH, key), key
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Nehmen Sie 500 mg 2 x täglich.", "Nehmen Sie fünfhundert Milligramm zweimal täglich."),
+        ("de", "1 x täglich, 3× pro Woche", "einmal täglich, dreimal pro Woche"),
+        ("de", "1-mal täglich, 2-mal pro Woche, 3mal, 4 mal", "einmal täglich, zweimal pro Woche, dreimal, viermal"),
+        ("de", "2-3 x täglich", "zwei bis dreimal täglich"),
+        ("de", "2 x 500 mg", "zweimal fünfhundert Milligramm"),
+        ("es", "Tome 2 x al día.", "Tome dos veces al día."),
+        ("es", "1 x al día, 21 x", "una vez al día, veintiuna veces"),
+        ("es", "1-2 x al día", "una a dos veces al día"),
+        ("fr", "2 x par jour, 1 x par semaine", "deux fois par jour, une fois par semaine"),
+        ("pl", "2 x dziennie, 1 x dziennie, 5 x w tygodniu", "dwa razy dziennie, raz dziennie, pięć razy w tygodniu"),
+        ("cy", "2 x y dydd, 1 x, 3 x, 4 x, 5 x", "dwywaith y dydd, unwaith, teirgwaith, pedair gwaith, pum gwaith"),
+        ("ar", "تناول 2 x يوميًا أو 1 x أسبوعيًا", "تناول مرتين يوميًا أو مرة واحدة أسبوعيًا"),
+        ("ar", "3 x يوميًا", "ثلاثة مرات يوميًا"),
+        # The sign between two numbers too: "10 × 20 cm".
+        ("fr", "10 × 20 cm", "dix fois vingt centimètres"),
+    ],
+)
+def test_the_multiplication_sign_after_a_number_is_said_times(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Ein 5-jähriges Kind, 3-tägig, 1-jährig", "Ein fünfjähriges Kind, dreitägig, einjährig"),
+        ("de", "Typ-2-Diabetes und COVID-19", "Typ zwei Diabetes und COVID neunzehn"),
+        ("es", "la COVID-19", "la COVID diecinueve"),
+        ("de", "Wir sind 24/7 erreichbar.", "Wir sind rund um die Uhr erreichbar."),
+        ("es", "Abierto 24/7, 7 días.", "Abierto las veinticuatro horas, siete días."),
+        ("fr", "Ouvert 24/7.", "Ouvert vingt-quatre heures sur vingt-quatre."),
+        ("pl", "Czynne 24/7.", "Czynne całą dobę."),
+        ("ar", "متاح 24/7", "متاح على مدار الساعة"),
+    ],
+)
+def test_compounds_and_round_the_clock(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "de",
+            "Warten Sie 20 Min. und ruhen Sie 2 Std. aus.",
+            "Warten Sie zwanzig Minuten und ruhen Sie zwei Stunden aus.",
+        ),
+        ("de", "Es dauert 5-10 Min.", "Es dauert fünf bis zehn Minuten."),
+        ("de", "1 Min., 30 Sek.", "eine Minute, dreißig Sekunden."),  # the sentence's full stop stays
+        ("es", "Espere 20 min y descanse 2 h.", "Espere veinte minutos y descanse dos horas."),
+        ("fr", "Attendez 20 min, puis 1 min.", "Attendez vingt minutes, puis une minute."),
+        ("pl", "Odczekaj 20 min, 2 min, 3 godz.", "Odczekaj dwadzieścia minut, dwie minuty, trzy godziny."),
+        ("pl", "o godz. 8:30", "o godzinie ósmej trzydzieści"),
+        ("cy", "Arhoswch 20 mun neu 2 awr.", "Arhoswch dau ddeg munud neu ddwy awr."),
+        ("ar", "انتظر 20 min", "انتظر عشرون دقيقة"),
+        ("de", "2 x täglich 1 Tbl.", "zweimal täglich eine Tablette."),
+        ("pl", "3 tabl. dziennie", "trzy tabletki dziennie"),
+        ("fr", "1 cp matin et soir", "un comprimé matin et soir"),
+        # A time written with a full stop, after a word of time or with its "h".
+        ("es", "a las 8.30 h o a las 9.15", "a las ocho y treinta o a las nueve y quince"),
+        ("de", "um 8.30 beginnt es", "um acht Uhr dreißig beginnt es"),
+        ("pl", "od 8.30 do 15.00", "od ósmej trzydzieści do piętnastej"),
+        # ... but a decimal stays a decimal.
+        ("es", "Mide 8,30 m", "Mide ocho coma treinta m"),
+    ],
+)
+def test_minutes_hours_and_tablets_after_a_number(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "(s. Kap. 3)", "(siehe Kapitel drei)"),
+        (
+            "de",
+            "Siehe S. 12, vgl. Abs. 2, ggf. bzw. u. U.",
+            "Siehe Seite zwölf, vergleiche Absatz zwei, gegebenenfalls beziehungsweise unter Umständen.",
+        ),
+        ("de", "Obst, Gemüse usw.", "Obst, Gemüse und so weiter."),
+        ("de", "v. a. abends, i. d. R. mind. 2", "vor allem abends, in der Regel mindestens zwei"),
+        ("es", "Ver pág. 12 y núm. 3, etc.", "Ver página doce y número tres, etcétera."),
+        ("es", "la Dra. López y el Sr. Pérez", "la doctora López y el señor Pérez"),
+        ("es", "Tome aprox. 3 veces, máx. 4", "Tome aproximadamente tres veces, máximo cuatro"),
+        ("fr", "n° 5, c.-à-d. env. 3", "numéro cinq, c'est-à-dire environ trois"),
+        ("fr", "Mme Dupont, M. Durand, p. ex. demain", "madame Dupont, monsieur Durand, par exemple demain"),
+        ("pl", "np. tzn. ul. Długa", "na przykład to znaczy ulica Długa"),
+        ("pl", "zob. rozdz. 3, itd.", "zobacz rozdział trzy, i tak dalej."),
+        ("cy", "gw. tud. 4, e.e. h.y.", "gweler tudalen pedwar, er enghraifft hynny yw."),
+        ("ar", "الحمى والصداع إلخ", "الحمى والصداع إلى آخره"),
+        # A word that only looks like an abbreviation is left alone ("lek" is Polish for a medicine).
+        ("pl", "Kup 1 lek.", "Kup jeden lek."),
+    ],
+)
+def test_abbreviations_are_said_as_words(language: str, text: str, expected: str) -> None:
+    assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph", "sentences"),
+    [
+        ("de", "Mehr dazu (s. Kap. 3) finden Sie dort.", 1),
+        ("de", "Das gilt u. U. auch für Kinder, v. a. nachts.", 1),
+        ("de", "Ab dem 3. Tag wirkt es. Nach der 2. Impfung ruhen.", 2),
+        ("de", "Nehmen Sie 2. Danach ruhen Sie.", 2),
+        ("es", "Vea la pág. 3 o el núm. 4 de la Dra. Ruiz.", 1),
+        ("fr", "Voir le n° 3, c.-à-d. le chap. 2.", 1),
+        ("pl", "Zob. rozdz. 3, tzn. ul. Długą.", 1),
+        ("cy", "Gw. tud. 4 am fwy.", 1),
+    ],
+)
+def test_abbreviations_do_not_end_a_sentence(language: str, paragraph: str, sentences: int) -> None:
+    from audioguide.speech import split_sentences
+
+    assert len(split_sentences(paragraph, abbreviations(language))) == sentences
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "Das 2. Kapitel", "Das zweite Kapitel"),
+        ("de", "Ab dem 3. Tag, im 2. Lebensjahr", "Ab dem dritten Tag, im zweiten Lebensjahr"),
+        ("de", "Nach der 2. Impfung kommt die 3. Dosis.", "Nach der zweiten Impfung kommt die dritte Dosis."),
+        ("de", "Nehmen Sie 1 Tablette oder 1 Glas Wasser.", "Nehmen Sie eine Tablette oder ein Glas Wasser."),
+        ("de", "nach 1 Woche, für 1 Tag", "nach einer Woche, für einen Tag"),
+        ("de", "1–2 Tabletten, Schritt 1 von 3", "ein bis zwei Tabletten, Schritt eins von drei"),
+        ("es", "1 comprimido o 1 cápsula durante 21 días", "un comprimido o una cápsula durante veintiún días"),
+        ("es", "El paso 1 consiste en 31 semanas.", "El paso uno consiste en treinta y una semanas."),
+        ("cy", "2 awr, 3 wythnos, 2 ddiwrnod", "dwy awr, tair wythnos, dau ddiwrnod"),
+    ],
+)
+def test_ordinals_and_one_before_a_noun(language: str, text: str, expected: str) -> None:
     assert normalise_text(text, language) == expected

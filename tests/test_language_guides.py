@@ -449,3 +449,34 @@ def test_a_word_file_on_an_english_template_is_read_in_the_language_it_is_writte
     assert "<language>fr</language>" in (tmp_path / "out" / "feed.xml").read_text(encoding="utf-8")
     kept = _script(source, "--language", "en-US")
     assert kept["language"] == "en-US"
+
+
+EVERYDAY = {
+    "de": "Nehmen Sie 500 mg 2 x täglich, 1-mal abends (s. Kap. 3). Warten Sie 20 Min. Schreiben Sie an "
+    "info@example.de oder sehen Sie www.example.de/hilfe.",
+    "es": "Tome 500 mg 2 x al día durante 20 min, p. ej. con agua (ver pág. 3). Escriba a info@ejemplo.es o "
+    "visite www.ejemplo.es/ayuda.",
+    "fr": "Prenez 500 mg 2 x par jour, p. ex. pendant 20 min (voir n° 3). Écrivez à contact@sante.fr ou "
+    "visitez www.sante.fr/aide.",
+    "pl": "Przyjmuj 500 mg 2 x dziennie, np. przez 20 min (zob. rozdz. 3). Napisz na info@przyklad.pl lub "
+    "wejdź na www.przyklad.pl/pomoc.",
+    "cy": "Cymerwch 500 mg 2 x y dydd, e.e. am 20 mun (gw. tud. 3). Anfonwch e-bost at help@enghraifft.cymru "
+    "neu ewch i www.enghraifft.cymru/help.",
+    "ar": "تناول 500 mg مرتين يوميًا أو 2 x يوميًا لمدة 20 min. راسلنا على info@example.com أو زر www.example.com/help.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(EVERYDAY))
+def test_everyday_guidance_is_spoken_without_symbols_or_abbreviations(tmp_path: Path, language: str) -> None:
+    """Doses "2 x" a day, minutes written short, abbreviations that do not end a sentence and addresses,
+    through the whole script: nothing left for the voice to spell or read in English."""
+    path = tmp_path / f"everyday-{language}.md"
+    path.write_text(f"---\nlanguage: {language}\n---\n\n# X\n\n{EVERYDAY[language]}\n", encoding="utf-8")
+    guide = _script(path, "--no-contents")
+    utterances = [u for chapter in guide["chapters"] for u in chapter["utterances"]]
+    body = [u for u in utterances if u["text"].rstrip(".") in EVERYDAY[language]]
+    # The abbreviations end no sentence: only the full stops that end one split the paragraph.
+    assert len(body) == (3 if language == "de" else 2), [u["text"] for u in body]
+    for line in [u["speech"] for u in utterances]:
+        assert not re.search(r"[@\d]|www|\bx\b|\b(?:min|mun|Min|pág|rozdz|tud|Kap)\b", line), line
+        assert not ENGLISH_NUMBERS.search(line), line

@@ -17,6 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from . import addresses
 from .catalogue import messages
 from .numbers import spell_digits, spell_number, spell_ordinal, spell_time, spell_year
 from .tags import base_language
@@ -50,6 +51,29 @@ _UNIT_WORDS = {
     "°C": "celsius",
     "ºC": "celsius",
     "h": "h",
+    "Std.": "h",
+    "Std": "h",
+    "godz.": "h",
+    "godz": "h",
+    "min": "min",
+    "min.": "min",
+    "Min": "min",
+    "Min.": "min",
+    "mun": "min",
+    "mun.": "min",
+    "s": "s",
+    "seg.": "s",
+    "seg": "s",
+    "sek.": "s",
+    "Sek.": "s",
+    "sec": "s",
+    "Tbl.": "tab",
+    "tbl.": "tab",
+    "Tabl.": "tab",
+    "tabl.": "tab",
+    "cp": "tab",
+    "cp.": "tab",
+    "cpr.": "tab",
 }
 _PER = {
     "d": "per_day",
@@ -69,11 +93,11 @@ _PER = {
 }
 """What may follow a unit's slash, lower case, and the catalogue key that says it."""
 _UNIT_GENDER = {
-    "cy": {"celsius": "f", "h": "f"},
+    "cy": {"celsius": "f", "h": "f", "s": "f", "tab": "f"},
     "es": {"h": "f"},
-    "fr": {"h": "f"},
-    "de": {"h": "f"},
-    "pl": {"h": "f"},
+    "fr": {"h": "f", "min": "f", "s": "f"},
+    "de": {"h": "f", "min": "f", "s": "f", "tab": "f"},
+    "pl": {"h": "f", "min": "f", "s": "f", "tab": "f"},
 }
 """Units whose noun is feminine; the rest take the masculine form of the number ("un miligramo")."""
 _CURRENCY_SYMBOLS = {
@@ -295,7 +319,14 @@ def _dates(text: str, base: str) -> str:
     return written.sub(named, text)
 
 
-_OBLIQUE_PL = re.compile(r"\b(o|od|do|po|przed|około|między|godz\.?)\s*$", re.IGNORECASE)
+_OBLIQUE_PL = re.compile(r"\b(o|od|do|po|przed|około|między|godz\.?|godzinie)\s*$", re.IGNORECASE)
+_TIME_CUES = {
+    "es": "las|la",
+    "de": "um|ab|gegen|bis",
+    "pl": "o|od|do|około|godz\\.?|godzinie|godzina",
+    "cy": "am|erbyn|tan",
+}
+"""Words after which "8.30" is a time of day, not a decimal number."""
 
 
 def _times(text: str, base: str) -> str:
@@ -309,6 +340,14 @@ def _times(text: str, base: str) -> str:
         if base == "ar" and before.rstrip().endswith("الساعة"):
             spoken = spoken.removeprefix("الساعة ").strip()
         return f" {spoken} "
+
+    def replace_dotted(match: re.Match[str]) -> str:
+        hour, minute = int(match.group(2)), int(match.group(3))
+        if hour > 24 or minute > 59:
+            return match.group(0)[len(match.group(1)) :]
+        before = text[max(0, match.start() - 40) : match.end(1)]
+        case = "oblique" if base == "pl" and _OBLIQUE_PL.search(before) else None
+        return f" {spell_time(hour, minute, base, case)} "
 
     def replace_hour(match: re.Match[str]) -> str:
         hour = int(match.group(2))
@@ -326,6 +365,15 @@ def _times(text: str, base: str) -> str:
         )
     if base == "de":
         text = re.sub(r"\b(\d{1,2})(?:\.(\d{2}))?\s*Uhr\b", replace, text)
+    # "8.30 h", and "8.30" after a word of time ("a las 8.30", "um 8.30", "o godz. 8.30")
+    text = re.sub(r"\b(\d{1,2})\.(\d{2})\s?(?:h|godz\.?)(?!\w)", replace, text)
+    cues = _TIME_CUES.get(base)
+    if cues:
+        text = re.sub(
+            rf"(?<!\w)((?i:{cues})\s+)(\d{{1,2}})\.(\d{{2}})\b(?![.,]\d)",
+            lambda m: m.group(1) + replace_dotted(m),
+            text,
+        )
     return text
 
 
@@ -369,7 +417,7 @@ def _units(text: str, base: str) -> str:
             phrase = f"{_say_amount(match.group(1), base)[0]} {to} {phrase}"
         if match.group(4):
             phrase += " " + catalogue.say(f"units.{_PER[match.group(4).lower()]}")
-        return f" {phrase} "
+        return f" {phrase}{_stop_kept(match)} "
 
     per = "|".join(re.escape(p) for p in sorted(_PER, key=len, reverse=True))
     pattern = (
@@ -379,17 +427,130 @@ def _units(text: str, base: str) -> str:
     return re.sub(pattern, replace, text)
 
 
+_DOMAIN = addresses.domain_pattern(f"{addresses.TLDS}|{addresses.MORE_TLDS}")
+_SAVED = 0xE100
+"""Addresses already spoken are kept aside as one private-use character each (U+E100 on), so that no
+later rule reads their words or digits, and put back at the end."""
+
+
+def _address_words(base: str) -> addresses.AddressWords:
+    m = messages(base)
+    return addresses.AddressWords(
+        at=m.say("addresses.at"),
+        dot=m.say("addresses.dot"),
+        slash=m.say("addresses.slash"),
+        dash=m.say("addresses.dash"),
+        underscore=m.say("addresses.underscore"),
+        plus=m.say("addresses.plus"),
+        website=str(m.raw("addresses.website")),
+        article="",
+        site_after="",
+        site_before=frozenset(w.lower() for w in m.words("addresses.site_words")),
+        spell_country=True,
+    )
+
+
+def _addresses(text: str, base: str, saved: list[str]) -> str:
+    """Email and web addresses in words of ``base`` ("info ät example Punkt D E"), each set aside."""
+    words = _address_words(base)
+
+    def digits(run: str) -> str:
+        return spell_digits(run, base)
+
+    def keep(spoken: str, tail: str = "") -> str:
+        saved.append(spoken)
+        return f" {chr(_SAVED + len(saved) - 1)} {tail}"
+
+    def email(match: re.Match[str]) -> str:
+        return keep(addresses.say_email(match.group(0), words, digits))
+
+    def web(match: re.Match[str]) -> str:
+        address, tail = addresses.split_trailing(match.group(0))
+        if not address:
+            return match.group(0)
+        before, after = match.string[: match.start()], match.string[match.end() :]
+        return keep(addresses.say_address(address, before, after, words, digits), tail)
+
+    text = addresses.EMAIL.sub(email, text)
+    text = addresses.URL.sub(web, text)
+    return _DOMAIN.sub(web, text)
+
+
+def _put_back(text: str, saved: list[str]) -> str:
+    if not saved:
+        return text
+    return re.sub(f"[{chr(_SAVED)}-{chr(_SAVED + len(saved) - 1)}]", lambda m: saved[ord(m.group(0)) - _SAVED], text)
+
+
+def _stop_kept(match: re.Match[str]) -> str:
+    """A full stop for the end of the text when ``match`` took the one that ended it ("... usw.")."""
+    ends = match.group(0).endswith(".") and re.fullmatch(r"[\s\"'”’»)\]]*", match.string[match.end() :])
+    return "." if ends else ""
+
+
 def _abbreviations(text: str, base: str) -> str:
+    """The catalogue's spoken abbreviations in words ("z. B." -> "zum Beispiel"); one that is also a unit
+    is left to the units after a number ("3 godz." -> "trzy godziny"), and a capital form the table
+    gives on its own ("S." Seite) is not taken for the lower case one's ("s." siehe)."""
     table = messages(base).table("abbreviations.spoken")
+
+    def spoken_as(words: str) -> Any:
+        return lambda m: words + _stop_kept(m)
+
     for written in sorted(table, key=len, reverse=True):
         end = r"(?!\w)" if written[-1].isalnum() else ""
-        pattern = r"(?<![\w.])" + re.escape(written).replace(r"\ ", r"\s?") + end
-        text = re.sub(pattern, table[written], text)
-        if written[:1].islower():  # at the start of a sentence: "Tel. 0034..." -> "Teléfono"
-            capital = r"(?<![\w.])" + re.escape(written[0].upper() + written[1:]).replace(r"\ ", r"\s?") + end
+        start = r"(?<![\w.])(?<!\d\s)(?<!\d)" if written in _UNIT_WORDS else r"(?<![\w.])"
+        pattern = start + re.escape(written).replace(r"\ ", r"\s?") + end
+        text = re.sub(pattern, spoken_as(table[written]), text)
+        capital_form = written[0].upper() + written[1:]
+        if written[:1].islower() and capital_form not in table:  # a sentence's start: "Tel. 0034..." -> "Teléfono"
+            capital = start + re.escape(capital_form).replace(r"\ ", r"\s?") + end
             spoken = table[written]
-            text = re.sub(capital, spoken[:1].upper() + spoken[1:], text)
+            text = re.sub(capital, spoken_as(spoken[:1].upper() + spoken[1:]), text)
     return text
+
+
+def _times_over(text: str, base: str) -> str:
+    """How many times: "2 x täglich" -> "zweimal täglich", "1-2 x al día" -> "una a dos veces al día",
+    "3 × 500 mg"; German "2-mal", "3mal" too. The multiplication sign after a number is said "times"."""
+    catalogue = messages(base)
+
+    def times(amount: str) -> str:
+        value = _parse(amount, base)
+        if value == value.to_integral_value() and "." not in format(value, "f"):
+            return catalogue.say("numbers.times", count=int(value), n=int(value))
+        spoken, count = _say_amount(amount, base)
+        return catalogue.say("numbers.times", count=count, n=spoken)
+
+    def replace(match: re.Match[str]) -> str:
+        phrase = times(match.group(2))
+        if match.group(1):
+            # Welsh "i" (to) softens the number after it; a whole word ("ddwywaith") takes it too.
+            after_to = _SOFT if base == "cy" else ""
+            phrase = f"{_say_amount(match.group(1), base, 'f')[0]} {catalogue.say('numbers.to')} {after_to}{phrase}"
+        return f" {phrase} "
+
+    sign = r"(?:[x×](?![\w])|×)" if base != "de" else r"(?:[x×](?![\w])|×|-?mal\b)"
+    return re.sub(rf"(?<![\w.,])(?:({_NUMBER})\s?[-–]\s?)?({_NUMBER})\s?{sign}", replace, text)
+
+
+def _compounds(text: str, base: str) -> str:
+    """A number joined to a word by a hyphen. German writes one word of them: "5-jährige" ->
+    "fünfjährige", "3-tägig", "2-stündlich"; before a capital or in the other languages the hyphen
+    is a space ("Typ-2-Diabetes", "COVID-19")."""
+    if base == "de":
+        text = re.sub(
+            r"(?<![\w.,])(\d{1,4})-([a-zäöüß]{2,})",
+            lambda m: f" {spell_number(int(m.group(1)), 'de', 'm')}{m.group(2)}",
+            text,
+        )
+    text = re.sub(r"(?<=[^\W\d_])-(?=\d)", " ", text)
+    return re.sub(r"(?<=\d)-(?=[^\W\d_])", " ", text)
+
+
+def _round_the_clock(text: str, base: str) -> str:
+    """ "24/7" (open every hour of every day) as the language says it."""
+    return re.sub(r"(?<![\w/.,])24\s?/\s?7(?![\w/]|[.,]\d)", f" {messages(base).say('numbers.round_the_clock')} ", text)
 
 
 def _ordinals(text: str, base: str) -> str:
@@ -409,7 +570,34 @@ def _ordinals(text: str, base: str) -> str:
             lambda m: f" {spell_ordinal(int(m.group(1)), 'fr', 'f' if m.group(2) in ('re', 'ère') else None)} ",
             text,
         )
+    if base == "de":
+        return _de_ordinals(text)
     return text
+
+
+_DE_WEAK_EN = frozenset(
+    "dem den des am im zum zur vom beim einem einen einer jedem jeden ihrem ihren ihrer seinem seinen seiner".split()
+)
+"""German words after which an ordinal ends in "-en" ("am dritten Tag", "zur zweiten Dosis")."""
+_DE_PREPOSITIONS = frozenset("nach bei mit von vor in an auf aus seit ab zu unter über während wegen trotz".split())
+"""... and the prepositions that make a following "der" dative or genitive ("nach der zweiten Impfung")."""
+
+
+def _de_ordinals(text: str) -> str:
+    """German "das 2. Kapitel" -> "das zweite Kapitel", "am 3. Tag" -> "am dritten Tag", after the words
+    of the catalogue's ``ordinal_after`` (which the sentence splitter reads too)."""
+    after = {w.lower() for w in messages("de").words("abbreviations.ordinal_after")}
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(2).lower()
+        if word not in after:
+            return match.group(0)
+        previous = (match.group(1) or "").strip().lower()
+        weak = word in _DE_WEAK_EN or (word == "der" and previous in _DE_PREPOSITIONS)
+        ordinal = spell_ordinal(int(match.group(4)), "de") + ("n" if weak else "")
+        return f"{match.group(1) or ''}{match.group(2)}{match.group(3)}{ordinal}"
+
+    return re.sub(r"(?<!\w)(\w+\s+)?(\w+)(\s+)(\d{1,3})\.(?=\s+[^\W\d_])", replace, text)
 
 
 def _ranges_and_numbers(text: str, base: str) -> str:
@@ -422,16 +610,23 @@ def _ranges_and_numbers(text: str, base: str) -> str:
             return spell_digits(value, base)  # a code or a number written with its leading zero: "007"
         return _say_amount(value, base)[0]
 
+    def first_of_range(value: str) -> str:
+        return "ein" if base == "de" and value == "1" else year_or_number(value)  # "ein bis zwei Tabletten"
+
     after_to = _SOFT if base == "cy" else ""  # Welsh "i" (to) mutates the number after it: "dau i dri"
     text = re.sub(
         rf"(?<![\w.,])({_NUMBER})\s?[-–]\s?({_NUMBER})(?![\w]|[.,]\d)",
-        lambda m: f" {year_or_number(m.group(1))} {to} {after_to}{year_or_number(m.group(2))} ",
+        lambda m: f" {first_of_range(m.group(1))} {to} {after_to}{year_or_number(m.group(2))} ",
         text,
     )
     text = re.sub(r"(?:(?<=\s)|^)[-−](?=\d)", messages(base).say("numbers.minus") + " ", text)
 
     def bare(match: re.Match[str]) -> str:
         value = match.group(1)
+        if base == "de" and value == "1":
+            article = _de_one(text[: match.start()], text[match.end() :])
+            if article is not None:
+                return f" {article} "
         if re.fullmatch(r"[1-9]\d{0,5}", value):
             gender = _gender_of_next(text[match.end() :], base, int(value))
             if gender is not None:
@@ -445,6 +640,40 @@ def _ranges_and_numbers(text: str, base: str) -> str:
 
 _PL_NOT_NOUNS = frozenset("albo lub oraz czy bądź nie też tylko także również około razem".split())
 _CY_NOT_NOUNS = frozenset("a ac â neu i o yn y yr ond am ar mewn gyda ag na nag".split())
+_CY_FEMININE = frozenset("awr wythnos noson eiliad tabled dabled".split())
+"""Welsh feminine nouns of guidance that a number before them agrees with and does not mutate ("dwy awr")."""
+
+
+_DE_FEMININE = ("e", "ung", "heit", "keit", "ion", "tät", "schaft", "ik", "ur", "ei", "dosis", "kapsel", "nacht")
+"""Endings of German nouns that are mostly feminine ("Tablette", "Impfung", "Kapsel")."""
+_DE_ACCUSATIVE = frozenset("für um durch ohne gegen".split())
+_DE_DATIVE = frozenset("nach mit bei seit von zu aus in an vor innerhalb binnen".split())
+
+
+def _de_one(before: str, after: str) -> str | None:
+    """German "1" before a noun (a word with a capital): "eine Tablette", "ein Glas", "nach einer Woche",
+    "für einen Tag", by the noun's ending and the preposition before; None before anything else ("eins")."""
+    match = re.match(r"\s+([A-ZÄÖÜ][^\W\d_]+)", after)
+    if match is None:
+        return None
+    noun = match.group(1).lower()
+    feminine = noun.endswith(_DE_FEMININE) and noun not in {"käse", "name", "ende", "auge", "glas"}
+    previous = before.split()[-1:]
+    case = previous[0].lower() if previous else ""
+    if case in _DE_DATIVE:
+        return "einer" if feminine else "einem"
+    if case in _DE_ACCUSATIVE and not feminine and not noun.endswith(("chen", "lein", "mal", "jahr", "glas")):
+        return "einen"
+    return "eine" if feminine else "ein"
+
+
+_ES_COUNTED = re.compile(
+    r"(?:(cápsula|pastilla|tableta|píldora|gota|cucharada|cucharadita|ampolla|semana|hora|taza|pieza|toma|"
+    r"botella|caja|bolsa|ración|unidad|inyecci[oó]n|inhalaci[oó]n|aplicaci[oó]n|vez|dosis)|"
+    r"(comprimido|sobre|día|mes|año|minuto|segundo|vaso|parche|inhalador|envase|frasco|supositorio|óvulo|"
+    r"kilo|litro|paso|paciente|niño))(?:s|es)?$|(veces)$"
+)
+"""Spanish nouns counted in guidance, feminine (first group, and "veces") or masculine (second)."""
 
 
 def _gender_of_next(after: str, base: str, value: int) -> str | None:
@@ -453,7 +682,8 @@ def _gender_of_next(after: str, base: str, value: int) -> str | None:
     Polish "1" agrees with the noun (or adjective) after it: "-ę"/"-ą" feminine accusative or
     instrumental ("jedną tabletkę"), "-a" feminine ("jedna tabletka"), "-o"/"-e"/"-um" neuter ("jedno
     opakowanie"); larger numbers ending in 1 do not change. Welsh five and six shorten before any noun
-    ("pum diwrnod", "chwe mis").
+    ("pum diwrnod", "chwe mis"). Spanish numbers ending in 1 agree with the nouns guidance counts ("un
+    comprimido", "una cápsula", "veintiún días").
     """
     match = re.match(r"\s+([^\W\d_]{3,})", after)
     if match is None:
@@ -467,8 +697,14 @@ def _gender_of_next(after: str, base: str, value: int) -> str | None:
         if word.endswith(("o", "e", "um")):
             return "n"
         return None
+    if base == "cy" and value % 10 in (2, 3, 4) and word in _CY_FEMININE:
+        return "f"  # "dwy awr", "tair wythnos"
     if base == "cy" and word not in _CY_NOT_NOUNS and value % 10 in (5, 6):
         return "m"
+    if base == "es" and value % 10 == 1 and value % 100 != 11:
+        counted = _ES_COUNTED.match(word)
+        if counted is not None:
+            return "m" if counted.group(2) else "f"  # "un comprimido", "veintiuna cápsulas"
     return None
 
 
@@ -480,9 +716,14 @@ def normalise_text(text: str, language: str) -> str:
     if base == "en" or not isinstance(text, str):
         return text if isinstance(text, str) else ""
     original = text
+    saved: list[str] = []
     try:
         text = text.translate(_ARABIC_DIGITS).replace(_SOFT, "").replace(_ASPIRATE, "")
+        text = re.sub("[\ue100-\ue8ff]", "", text)
+        text = _addresses(text, base, saved)
+        text = _round_the_clock(text, base)
         text = _abbreviations(text, base)
+        text = _compounds(text, base)
         text = _dates(text, base)
         text = _phones(text, base)
         if base == "cy":
@@ -490,14 +731,16 @@ def normalise_text(text: str, language: str) -> str:
         text = _times(text, base)
         text = _money(text, base)
         text = _percent(text, base)
+        text = _times_over(text, base)
         text = _units(text, base)
         text = _ordinals(text, base)
         text = _ranges_and_numbers(text, base)
         if base == "cy":
             text = _cy_spend(text)
+        text = _put_back(text, saved)
     except (ValueError, ArithmeticError, KeyError, IndexError):
         return _digits_only(original, base)
-    text = re.sub(r"\s+([,.;:!?)\]»])", r"\1", " ".join(text.split()))
+    text = re.sub(r"\s+([,.;:!?)\]»،؛؟])", r"\1", " ".join(text.split()))
     text = re.sub(r"([(\[«¿¡])\s+", r"\1", text)
     return text
 

@@ -61,6 +61,8 @@ def _ends_sentence(tokens: list[str], index: int, extra: Abbreviations | None = 
         return False
     if index == 0 and _NUMBERED.match(core):
         return False
+    if extra is not None and index and _NUMBERED.match(core) and tokens[index - 1].lower() in extra.ordinal_after:
+        return False  # "am 3. Tag": an ordinal before its noun
     if len(word) == 1 and word.isupper() and following.lstrip(_OPENERS)[:1].isupper():
         previous = tokens[index - 1] if index else ""
         if index == 0 or previous[:1].isupper() or previous.rstrip(".").lower() in _TITLES:
