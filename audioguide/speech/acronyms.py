@@ -56,6 +56,7 @@ MIXED: dict[str, str] = {
     "mRNA": "M R N A",
     "BiPAP": "bye-pap",
     "HbA1c": "H B A one C",
+    "Hb": "H B",
     "A&E": "A-and-E",
     "GPs": "G P's",
     "IDs": "I D's",

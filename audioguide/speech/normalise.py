@@ -538,6 +538,45 @@ _SERVICE = re.compile(
 _LONG_DIGITS = re.compile(r"(?<![\w.,£$€/:-])(\d{5,})(?![\w]|[.,:/]\d)")
 _EXTENSION = re.compile(r"\b(?:ext|extn|extension)\b\.?\s*:?\s*(\d{1,6})\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\b((?:PO|P\.O\.)\s+Box|Freepost)\s+(\d+)\b", re.IGNORECASE)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_POWER = re.compile(
+    r"(?<![\w.])(?:(\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)\s*[x×*]\s*)?10\s*(?:\^|\*\*)?\s*([⁻-]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"(?:\s*/\s*(L|l|mL|ml|dL|dl|µL|μL|uL|mcL|kg|g))?(?![\w.,]?\d)"
+)
+"""Laboratory counts in powers of ten: "150 x 10^9/L", "4.5 × 10¹²/L", "4-11 x 10^9/L"."""
+_POWER_UNITS = {
+    "l": "litre",
+    "ml": "millilitre",
+    "dl": "decilitre",
+    "µl": "microlitre",
+    "μl": "microlitre",
+    "ul": "microlitre",
+    "mcl": "microlitre",
+    "kg": "kilogram",
+    "g": "gram",
+}
+_RATIO = re.compile(r"(?<![\w.:,])(\d{1,4}):(\d|\d{3,})(?![\w:]|[.,]\d)")
+"""A ratio such as a dilution ("1:1000", "3:1"): not a clock time, whose minutes have two digits."""
+
+
+def _power(match: re.Match[str]) -> str:
+    exponent = match.group(2).translate(_SUPERSCRIPT)
+    if not re.fullmatch(r"-?\d{1,2}", exponent) or (
+        match.group(1) is None and "^" not in match.group(0) and not re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]", match.group(0))
+    ):
+        return match.group(0)  # "10 2" or "102" is not a power of ten
+    power = int(exponent)
+    said = ("minus " if power < 0 else "") + num.cardinal(abs(power))
+    spoken = f"ten to the power of {said}"
+    if match.group(1) is not None:
+        count = " to ".join(_words(part.strip()) for part in re.split(r"[-–]", match.group(1)))
+        spoken = f"{count} times {spoken}"
+    unit = match.group(3)
+    if unit:
+        spoken += f" per {_POWER_UNITS[unit.lower()]}"
+    return f" {spoken} "
+
+
 _PER_SPAN = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=\d+\s*(?:hours?|hrs?|h|days?|weeks?|months?)\b)")
 """A slash before a span of time ("4 doses/24 hours"): "per"."""
 _PAGE_REF = re.compile(r"(?<![\w.])(pp?|pg|pgs)\.\s?(\d+)(?:\s*[-–]\s*(\d+))?", re.IGNORECASE)
@@ -774,6 +813,8 @@ def _numbers(text: str) -> str:
     text = _EXTENSION.sub(_extension, text)
     text = _PO_BOX.sub(lambda m: f"{m.group(1)} {num.digits(m.group(2))}", text)
     text = _PER_SPAN.sub(" per ", text)
+    text = _POWER.sub(_power, text)
+    text = _RATIO.sub(lambda m: f" {_words(m.group(1))} to {_words(m.group(2))} ", text)
     for pattern in _PHONES:
         text = pattern.sub(lambda m: _say_phone(m.group(0)), text)
     text = _SERVICE.sub(_service, text)

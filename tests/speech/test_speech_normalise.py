@@ -178,7 +178,23 @@ PUNCTUATION = [
 ]
 
 
-@pytest.mark.parametrize(("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION)
+LABORATORY = [
+    (
+        "Platelets above 150 x 10^9/L.",
+        "Platelets above one hundred and fifty times ten to the power of nine per litre.",
+    ),
+    ("Red cells 4.5 × 10¹²/L.", "Red cells four point five times ten to the power of twelve per litre."),
+    ("White cells 4-11 x 10^9/l.", "White cells four to eleven times ten to the power of nine per litre."),
+    ("Dilute it 1:1000 in water.", "Dilute it one to one thousand in water."),
+    ("Mix 3:1 with squash.", "Mix three to one with squash."),
+    ("Come at 10:30.", "Come at ten thirty."),
+    ("Your Hb and HbA1c.", "Your H B and H B A one C."),
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION + LABORATORY
+)
 def test_to_speech(before: str, after: str) -> None:
     assert to_speech(before, NO_LEXICON) == after
 
