@@ -481,15 +481,36 @@ _FRACTION_NAMES = {
 }
 
 
+_MIXED_NUMBER = re.compile(r"(?<![\w./,])(\d{1,3})\s+([1-8])/([2-9])(?![\w/]|[.,]\d)")
+"""A whole number and a fraction: "1 1/2 tablets" is one and a half, never "one half"."""
+_HALF_A = re.compile(
+    r"(?<![\w-])(?<!a )(?<!and a )([Hh]alf)\s+(tablet|capsule|pill|sachet|dose|teaspoon|teaspoonful|tablespoon|"
+    r"spoonful|spoon|cup|cupful|glass|mug|bottle|pint|litre|hour|day|inch)(?![\w-])"
+)
+"""A half before a thing counted: "half a tablet", "half an hour"."""
+
+
+def _mixed_number(match: re.Match[str]) -> str:
+    whole, top, bottom = match.group(1), int(match.group(2)), int(match.group(3))
+    if top >= bottom:
+        return match.group(0)
+    part = _fraction_words(top, bottom)
+    return f" {_words(whole)} and {'a half' if part == 'half' else part} "
+
+
+def _fraction_words(top: int, bottom: int) -> str:
+    singular, plural = _FRACTION_NAMES[bottom]
+    if top == 1:
+        return "half" if bottom == 2 else f"a {singular}"
+    return f"{num.cardinal(top)} {plural}"
+
+
 def _fraction(match: re.Match[str]) -> str:
     top, bottom = int(match.group(1)), int(match.group(2))
     if (top, bottom) == (24, 7):
         return " twenty-four seven "
     if 0 < top < bottom < 10:
-        singular, plural = _FRACTION_NAMES[bottom]
-        if top == 1:
-            return " half " if bottom == 2 else f" a {singular} "
-        return f" {num.cardinal(top)} {plural} "
+        return f" {_fraction_words(top, bottom)} "
     return f" {num.cardinal(top)} out of {num.cardinal(bottom)} "
 
 
@@ -855,7 +876,9 @@ def _numbers(text: str) -> str:
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", _ordinal, text, flags=re.IGNORECASE)
     text = re.sub(r"(?<![\w.])'?((?:1[0-9]|20)?\d0)'?s\b", _decade, text)
     text = re.sub(rf"(?<![\w.,])({_NUM})\s*(?:-|–|—)\s*({_NUM})(?![\w.,]?\d)", _range, text)
+    text = _MIXED_NUMBER.sub(_mixed_number, text)
     text = re.sub(r"(?<![\w./])(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)", _fraction, text)
+    text = _HALF_A.sub(lambda m: f"{m.group(1)} {'an' if m.group(2).lower() == 'hour' else 'a'} {m.group(2)}", text)
     text = re.sub(r"([A-Za-z])(?=\d)", r"\1 ", text)
     text = re.sub(r"(\d)(?=[A-Za-z])", r"\1 ", text)
     text = re.sub(r"(?<![\w.,])(?<!\d[.,])(?:1[1-9]\d\d|20\d\d)(?![\w]|[.,]\d)", _year_or_number, text)

@@ -190,10 +190,20 @@ LABORATORY = [
     ("Come at 10:30.", "Come at ten thirty."),
     ("Your Hb and HbA1c.", "Your H B and H B A one C."),
 ]
+FRACTIONS = [
+    ("Take 1 1/2 tablets.", "Take one and a half tablets."),  # never "one half"
+    ("Take 1½ tablets.", "Take one and a half tablets."),
+    ("In 2 1/4 hours.", "In two and a quarter hours."),
+    ("Take 1/2 tablet.", "Take half a tablet."),
+    ("Rest for ½ hour.", "Rest for half an hour."),
+    ("Take a half tablet.", "Take a half tablet."),
+    ("About 1/3 of people.", "About a third of people."),
+    ("Fill 2/3 of the glass.", "Fill two thirds of the glass."),
+]
 
 
 @pytest.mark.parametrize(
-    ("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION + LABORATORY
+    ("before", "after"), ACRONYMS + ABBREVIATIONS + NUMBERS + EMAILS_AND_LINKS + PUNCTUATION + LABORATORY + FRACTIONS
 )
 def test_to_speech(before: str, after: str) -> None:
     assert to_speech(before, NO_LEXICON) == after
