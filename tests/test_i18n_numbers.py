@@ -654,3 +654,29 @@ def test_abbreviations_do_not_end_a_sentence(language: str, paragraph: str, sent
 )
 def test_ordinals_and_one_before_a_noun(language: str, text: str, expected: str) -> None:
     assert normalise_text(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("es", "Tome 1 1/2 comprimidos.", "Tome uno y medio comprimidos."),
+        ("es", "Tome 1/2 comprimido o 3/4 de vaso.", "Tome medio comprimido o tres cuartos de vaso."),
+        ("es", "Beba 1½ vasos.", "Beba uno y medio vasos."),
+        (
+            "de",
+            "Nehmen Sie 1 1/2 Tabletten oder 2 1/2 Tabletten.",
+            "Nehmen Sie eineinhalb Tabletten oder zweieinhalb Tabletten.",
+        ),
+        ("de", "Trinken Sie ¾ Liter.", "Trinken Sie drei Viertel Liter."),
+        ("fr", "Prenez ½ comprimé.", "Prenez un demi comprimé."),
+        ("pl", "Weź 1 1/2 tabletki albo 2/3 szklanki.", "Weź półtora tabletki albo dwie trzecie szklanki."),
+        ("pl", "Odpocznij 2 1/2 godziny.", "Odpocznij dwa i pół godziny."),
+        ("cy", "Cymerwch 1 1/2 tabled.", "Cymerwch un a hanner tabled."),
+        ("ar", "خذ 1 1/2 قرص أو ¼ ملعقة.", "خذ واحد ونصف قرص أو ربع ملعقة."),
+        # A date stays a date, and a phone number a phone number.
+        ("es", "Cita el 1/2/2025.", "Cita el uno de febrero de dos mil veinticinco."),
+    ],
+)
+def test_halves_thirds_and_quarters_are_one_amount(language: str, text: str, expected: str) -> None:
+    """Read digit by digit, "1 1/2" would be "one, one, two": a dose must be said as one amount."""
+    assert normalise_text(text, language) == expected

@@ -403,6 +403,34 @@ def _percent(text: str, base: str) -> str:
     return re.sub(rf"(?<![\w.,])({_NUMBER})(?:\s?%?\s?[-–]\s?({_NUMBER}))?\s?%", replace, text)
 
 
+_VULGAR_FRACTIONS = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4"}
+_FRACTION = re.compile(r"(?<![\w./,])(?:(\d{1,3})\s+(?=[1-3]/[2-4]))?([1-3])/([2-4])(?![\w/]|[.,]\d)")
+"""A half, third or quarter, alone or after a whole number ("1 1/2", "2 3/4"): a dose, said as one amount."""
+
+
+def _fractions(text: str, base: str) -> str:
+    """Halves, thirds and quarters in words ("uno y medio", "eineinhalb", "półtora"): read digit by
+    digit, "1 1/2" would be "one, one, two"."""
+    text = re.sub(r"(\d)?\s*([½⅓⅔¼¾])", lambda m: f"{m.group(1) or ''} {_VULGAR_FRACTIONS[m.group(2)]}", text)
+    catalogue = messages(base)
+
+    def replace(match: re.Match[str]) -> str:
+        top, bottom = int(match.group(2)), int(match.group(3))
+        if top >= bottom:
+            return match.group(0)
+        whole = int(match.group(1)) if match.group(1) else None
+        if (top, bottom) == (1, 2) and whole is not None:
+            if whole == 1:
+                return f" {catalogue.say('fractions.one_and_half')} "
+            return f" {catalogue.say('fractions.mixed_half', whole=whole)} "
+        fraction = catalogue.say(f"fractions.d{bottom}", count=top, n=top)
+        if whole is None:
+            return f" {fraction} "
+        return f" {catalogue.say('fractions.mixed', whole=whole, fraction=fraction)} "
+
+    return _FRACTION.sub(replace, text)
+
+
 def _units(text: str, base: str) -> str:
     catalogue = messages(base)
     to = catalogue.say("numbers.to")
@@ -732,6 +760,7 @@ def normalise_text(text: str, language: str) -> str:
         text = _money(text, base)
         text = _percent(text, base)
         text = _times_over(text, base)
+        text = _fractions(text, base)
         text = _units(text, base)
         text = _ordinals(text, base)
         text = _ranges_and_numbers(text, base)
