@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -249,3 +251,17 @@ def test_an_unsure_detection_falls_back_to_english_and_says_so() -> None:
 
 def test_detection_can_be_switched_off() -> None:
     assert resolve_language(text=PASSAGES["cy"], detect=False).source == "default"
+
+
+def test_a_build_lets_go_of_the_detector_once_its_language_is_settled(tmp_path: Path) -> None:
+    """The detector's model is some 100 MB: a build detects the language, then frees it before speaking."""
+    from audioguide.build import BuildOptions, build
+
+    guide = tmp_path / "guide.txt"
+    guide.write_text(PASSAGES["en"] + "\n", encoding="utf-8")
+    detect_language("warm up")
+    assert detect._identifier.cache_info().currsize == 1
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake"))
+    assert result.chapters
+    assert detect._identifier.cache_info().currsize == 0
+    assert detect_language(PASSAGES["es"])[0] == "es"  # and loads it again when asked
