@@ -28,7 +28,7 @@ from .config import base_url_warning, clean_text
 from .engines import Engine, get_engine, resolve_engine
 from .errors import EngineError, InputError, OutputError
 from .fsutil import check, clean_stale_parts, default_cache_dir, drop, folder_lock, write_atomic
-from .i18n import LanguageChoice, messages, resolve_language
+from .i18n import LanguageChoice, messages, release_detector, resolve_language
 from .ids import guide_id
 from .model import BuiltChapter, Document, GuideScript
 from .options import BuildOptions
@@ -180,6 +180,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     if choice.source == "detected":
         warnings.extend(choice.notes)  # the document's own language tag was overruled or unreadable
     options, document, _ = settle(options, document)
+    release_detector()  # the language is settled: its model's memory goes back before any speaking
     damaged: Counter[str] = Counter()
     script = load_script(options, remember=True, document=document, damaged=damaged)
     warnings.extend(script.warnings)  # a speech rule that failed on a sentence: it is read as written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -317,3 +319,17 @@ def test_tag_parsing_lives_in_the_foundation_layer() -> None:
 
     assert not hasattr(config, "is_language_tag")  # one check, not two
     assert langtag.normalise_tag is normalise_tag
+
+
+def test_a_build_lets_go_of_the_detector_once_its_language_is_settled(tmp_path: Path) -> None:
+    """The detector's model is some 100 MB: a build detects the language, then frees it before speaking."""
+    from audioguide.build import BuildOptions, build
+
+    guide = tmp_path / "guide.txt"
+    guide.write_text(PASSAGES["en"] + "\n", encoding="utf-8")
+    detect_language("warm up")
+    assert detect._identifier.cache_info().currsize == 1
+    result = build(BuildOptions(source=guide, out=tmp_path / "out", engine="fake"))
+    assert result.chapters
+    assert detect._identifier.cache_info().currsize == 0
+    assert detect_language(PASSAGES["es"])[0] == "es"  # and loads it again when asked

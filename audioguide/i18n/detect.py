@@ -86,6 +86,13 @@ def _identifier() -> Any:
     return identifier
 
 
+def release_detector() -> None:
+    """Let go of the detector's model (some 100 MB in memory once loaded; loaded again if asked). A
+    build calls this once its language is settled: the memory is then free for speaking, and worker
+    processes forked from the build do not carry it."""
+    _identifier.cache_clear()
+
+
 def detectable_languages() -> list[str]:
     """Base language tags the detector can answer with."""
     return sorted({_FOLD.get(label, label) for label in _identifier().labels})
