@@ -1,12 +1,6 @@
 """BCP 47 language tags: what a guide needs of one (base, direction, name). Checking and normalising a
-tag is :mod:`audioguide.langtag`'s (the foundation layer's, so that the settings use the same check).
-
-Only the well-formedness rules of RFC 5646 (section 2.1) are checked (less the unregistered long
-primary subtags, and the irregular grandfathered tags such as "i-klingon"), with the usual case
-conventions applied ("EN-gb" -> "en-GB", "zh-hans-cn" -> "zh-Hans-CN"); whether a subtag is
-registered is not, so a new region or variant is never refused. Underscores ("en_GB", as POSIX
-locales write them) are read as hyphens, and a few codes with a shorter or newer form are replaced
-by it ("cym" -> "cy", "iw" -> "he").
+tag is :mod:`audioguide.langtag`'s (the foundation layer's, so that the settings use the same check;
+its docstring says which rules it applies).
 """
 
 from __future__ import annotations
