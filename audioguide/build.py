@@ -117,10 +117,13 @@ def _sample_text(document: Document, limit: int = 6000) -> str:
     return " ".join(parts)
 
 
-def settle(options: BuildOptions, document: Document) -> tuple[BuildOptions, Document, str]:
-    """The options with the guide's language and a concrete engine and voice ("auto" resolved for that
-    language), the document in that language, and why that engine was chosen."""
-    choice = guide_language(document, option=options.language)
+def settle(
+    options: BuildOptions, document: Document, choice: LanguageChoice | None = None
+) -> tuple[BuildOptions, Document, str]:
+    """The options with the guide's language (``choice``, when the caller has already decided it) and a
+    concrete engine and voice ("auto" resolved for that language), the document in that language, and
+    why that engine was chosen."""
+    choice = choice or guide_language(document, option=options.language)
     document = replace(document, language=choice.tag)
     engine, voice, why = resolve_engine(options.engine, options.voice, choice.tag)
     return replace(options, language=choice.tag, engine=engine, voice=voice), document, why
@@ -179,7 +182,7 @@ def build(options: BuildOptions, progress: ProgressFn | None = None) -> BuildRes
     choice = guide_language(document, option=options.language)
     if choice.source == "detected":
         warnings.extend(choice.notes)  # the document's own language tag was overruled or unreadable
-    options, document, _ = settle(options, document)
+    options, document, _ = settle(options, document, choice)
     release_detector()  # the language is settled: its model's memory goes back before any speaking
     damaged: Counter[str] = Counter()
     script = load_script(options, remember=True, document=document, damaged=damaged)
